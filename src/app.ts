@@ -1,0 +1,119 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
+import { createTokenVerifier } from './auth/token.service.js';
+import type { AppConfig } from './config.js';
+import { createContext, type GraphQLContext } from './context.js';
+import { openDatabase } from './db/database.js';
+import { initORM } from './db/orm.config.js';
+import { seedDemoData } from './db/seeders/demo.seeder.js';
+import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
+import { createHttpHandler } from './http/graphql-http.handler.js';
+import { buildSchema } from './schema.js';
+
+/** A running Tombstone server. */
+export interface App {
+  /** The GraphQL endpoint, e.g. `http://localhost:4000/graphql`. */
+  url: string;
+  orm: MikroORM;
+  config: AppConfig;
+  /** Drains in-flight requests, then closes the ORM and stops an embedded database. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Where the app writes its log lines. */
+export type Log = (line: string) => void;
+
+/**
+ * Starts everything: the database (embedded unless `config.databaseUrl`), migrations, demo data
+ * for an empty database, Apollo Server and the HTTP listener.
+ *
+ * @example
+ * const app = await startApp(loadConfig());
+ * console.log(`GraphQL at ${app.url}`);
+ * process.once('SIGTERM', () => app.stop());
+ */
+export async function startApp(config: AppConfig, log: Log = console.log): Promise<App> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+  let orm: MikroORM | undefined;
+  try {
+    orm = await initORM({ clientUrl: database.url }, { migrate: true });
+    if (config.seedDemoData && (await seedDemoData(orm.em.fork())))
+      log('Seeded demo data into the empty database.');
+    const ready = orm;
+    const httpServer = createServer();
+    const apollo = createApollo(config, httpServer, log);
+    await apollo.start();
+    const verifyToken = createTokenVerifier(config.token);
+    httpServer.on(
+      'request',
+      createHttpHandler<GraphQLContext>({
+        apollo,
+        context: (req) => createContext({ orm: ready, verifyToken }, req.headers.authorization),
+        health: async () => void (await ready.em.getConnection().execute('select 1')),
+        maxRequestBytes: config.maxRequestBytes,
+      }),
+    );
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, resolve);
+    });
+    const { port } = httpServer.address() as AddressInfo;
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://localhost:${port}/graphql`,
+      orm: ready,
+      config,
+      stop: () => {
+        stopping ??= (async () => {
+          await apollo.stop();
+          await ready.close();
+          await database.stop();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await orm?.close();
+    await database.stop();
+    throw error;
+  }
+}
+
+function createApollo(config: AppConfig, httpServer: Server, log: Log): ApolloServer<GraphQLContext> {
+  const development = config.nodeEnv === 'development';
+  return new ApolloServer<GraphQLContext>({
+    schema: buildSchema(),
+    includeStacktraceInErrorResponses: development,
+    // Request bodies are already capped; this bounds the parser's work on what gets through.
+    parseOptions: { maxTokens: 20_000 },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Cache hints are unused, and the plugin costs throughput on wide responses.
+      ApolloServerPluginCacheControlDisabled(),
+      queryLimitsPlugin(config.limits),
+    ],
+    formatError: (formatted, error) => {
+      const original = unwrapResolverError(error);
+      // Errors we raised on purpose (and GraphQL's own validation errors) are for the client.
+      if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
+        return formatted;
+      }
+      log(
+        `Internal error at ${JSON.stringify(formatted.path ?? [])}: ${(original as Error)?.stack ?? original}`,
+      );
+      if (development) return formatted;
+      return {
+        message: 'Internal server error.',
+        path: formatted.path,
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
+    },
+  });
+}

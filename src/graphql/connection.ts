@@ -1,0 +1,83 @@
+import { BadUserInputError } from '../errors.js';
+
+/** `first` when the client gives none. */
+export const DEFAULT_PAGE_SIZE = 20;
+/** The largest `first` a client may ask for. */
+export const MAX_PAGE_SIZE = 100;
+
+/** The position of a row in a list ordered by `(createdAt, id)`: what a cursor encodes. */
+export interface CursorKey {
+  createdAt: Date;
+  id: number;
+}
+
+/** The validated paging arguments of one connection field. */
+export interface Page {
+  /** How many rows to return (0–{@link MAX_PAGE_SIZE}). */
+  first: number;
+  /** Return rows strictly after this position; `null` starts at the beginning. */
+  after: CursorKey | null;
+}
+
+/** One page of a connection, shaped as the SDL's `XConnection` types. */
+export interface Connection<TNode = unknown> {
+  edges: { cursor: string; node: TNode }[];
+  nodes: TNode[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** Resolved only when the client selects it, so unselected counts cost no query. */
+  totalCount: () => Promise<number> | number;
+}
+
+/**
+ * Validates a connection field's `first` and `after` arguments.
+ * @throws BadUserInputError when `first` is out of range or `after` is not one of our cursors.
+ */
+export function parsePage(args: { first?: number | null; after?: string | null }): Page {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw BadUserInputError.outOfRange('first', 0, MAX_PAGE_SIZE);
+  }
+  return { first, after: args.after == null ? null : decodeCursor(args.after) };
+}
+
+/** Encodes a row's position as an opaque cursor. */
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(`${key.createdAt.getTime()}:${key.id}`, 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor made by {@link encodeCursor}. @throws BadUserInputError otherwise. */
+export function decodeCursor(cursor: string): CursorKey {
+  if (cursor.length > 64 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw BadUserInputError.invalidCursor();
+  const match = /^(\d{1,15}):(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw BadUserInputError.invalidCursor();
+  const createdAt = new Date(Number(match[1]));
+  const id = Number(match[2]);
+  if (Number.isNaN(createdAt.getTime()) || id < 1) throw BadUserInputError.invalidCursor();
+  return { createdAt, id };
+}
+
+/**
+ * Builds a connection from rows fetched with `limit: page.first + 1`: the extra row only tells
+ * whether another page follows.
+ *
+ * @param rows rows in list order, at most `page.first + 1` of them
+ * @param keyOf the position a row's cursor encodes
+ * @param nodeOf what the edge exposes (the row itself, or e.g. the user a follow row points at)
+ * @param totalCount counts the whole list; called only when selected
+ */
+export function buildConnection<TRow, TNode>(
+  rows: TRow[],
+  page: Page,
+  keyOf: (row: TRow) => CursorKey,
+  nodeOf: (row: TRow) => TNode,
+  totalCount: () => Promise<number> | number,
+): Connection<TNode> {
+  const pageRows = rows.slice(0, page.first);
+  const edges = pageRows.map((row) => ({ cursor: encodeCursor(keyOf(row)), node: nodeOf(row) }));
+  return {
+    edges,
+    nodes: edges.map((edge) => edge.node),
+    pageInfo: { hasNextPage: rows.length > page.first, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  };
+}

@@ -1,0 +1,112 @@
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  GraphQLIncludeDirective,
+  type GraphQLSchema,
+  GraphQLSkipDirective,
+  getArgumentValues,
+  getDirectiveValues,
+  getNamedType,
+  isCompositeType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  TypeNameMetaFieldDef,
+  typeFromAST,
+} from 'graphql';
+
+/** One field of the operation as it would execute, with fragments expanded. */
+export interface FieldVisit {
+  /** The type the field is selected on (a fragment's type condition, when inside one). */
+  parentType: GraphQLCompositeType;
+  field: GraphQLField<unknown, unknown>;
+  node: FieldNode;
+  /** Argument values with variables substituted and defaults applied. */
+  args: Record<string, unknown>;
+  /** 1 for a root field, its children 2, and so on. */
+  depth: number;
+}
+
+/**
+ * Calls `visit` for every field the operation selects, in document order, expanding named and
+ * inline fragments and leaving out what `@skip`/`@include` exclude, so that checks see the
+ * operation as it will execute, however it is written. `visit` receives the state its parent
+ * returned and returns the state for the field's children.
+ *
+ * Introspection fields (`__schema`, `__type`) are not visited.
+ *
+ * @param maxVisits stops the walk (returning `false`) past this many visits, so that nested
+ *   fragment spreads cannot make the walk itself expensive
+ * @returns `true` when the whole operation was walked
+ */
+export function walkOperation<S>(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  initial: S,
+  visit: (field: FieldVisit, state: S) => S,
+  maxVisits = 50_000,
+): boolean {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const rootType = schema.getRootType(operation.operation);
+  if (!rootType) return true;
+  let visits = 0;
+
+  const included = (node: Parameters<typeof getDirectiveValues>[1]): boolean =>
+    getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+    getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+
+  const walk = (
+    selectionSet: SelectionSetNode,
+    parentType: GraphQLCompositeType,
+    depth: number,
+    state: S,
+  ) => {
+    for (const selection of selectionSet.selections) {
+      if (!included(selection)) continue;
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (name === '__schema' || name === '__type') continue;
+        const field =
+          name === '__typename'
+            ? TypeNameMetaFieldDef
+            : isObjectType(parentType) || isInterfaceType(parentType)
+              ? parentType.getFields()[name]
+              : undefined;
+        if (!field) continue;
+        if (++visits > maxVisits) return false;
+        let args: Record<string, unknown>;
+        try {
+          args = getArgumentValues(field, selection, variables);
+        } catch {
+          // Invalid arguments fail at execution with a precise error; judge the rest.
+          args = {};
+        }
+        const childState = visit({ parentType, field, node: selection, args, depth }, state);
+        const childType = getNamedType(field.type);
+        if (selection.selectionSet && isCompositeType(childType)) {
+          if (!walk(selection.selectionSet, childType, depth + 1, childState)) return false;
+        }
+      } else {
+        const fragment =
+          selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
+        if (!fragment) continue;
+        const condition = fragment.typeCondition ? typeFromAST(schema, fragment.typeCondition) : parentType;
+        const type = condition && isCompositeType(condition) ? condition : parentType;
+        if (!walk(fragment.selectionSet, type, depth, state)) return false;
+      }
+    }
+    return true;
+  };
+
+  return walk(operation.selectionSet, rootType, 1, initial);
+}

@@ -1,0 +1,9 @@
+/**
+ * Unwraps a to-one relation the schema declares non-null. A missing row here means the
+ * database broke an invariant (a dangling foreign key), so it is an internal error, not a
+ * client one, and is masked like any other.
+ */
+export function required<T>(value: T | null | undefined, type: string): T {
+  if (value == null) throw new Error(`Invariant broken: a required ${type} is missing.`);
+  return value;
+}

@@ -1,0 +1,29 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { tombstoneProperties } from '../../soft-delete/tombstone.properties.js';
+import { Post } from '../post/post.entity.js';
+import { User } from '../user/user.entity.js';
+
+const CommentSchema = defineEntity({
+  name: 'Comment',
+  properties: {
+    id: p.integer().primary(),
+    post: () => p.manyToOne(Post).deleteRule('cascade'),
+    author: () => p.manyToOne(User).deleteRule('cascade'),
+    parent: () => p.manyToOne(Comment).nullable().deleteRule('cascade'),
+    body: p.text(),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
+    ...tombstoneProperties(),
+  },
+  indexes: [
+    { name: 'comment_post_id_created_at_id_index', properties: ['post', 'createdAt', 'id'] },
+    { name: 'comment_parent_id_created_at_id_index', properties: ['parent', 'createdAt', 'id'] },
+    { name: 'comment_author_id_created_at_id_index', properties: ['author', 'createdAt', 'id'] },
+  ],
+});
+
+/** A comment on a post; `parent` is set when it replies to another comment on the same post. */
+export class Comment extends CommentSchema.class {}
+CommentSchema.setClass(Comment);

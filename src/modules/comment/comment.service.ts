@@ -1,0 +1,75 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { Viewer } from '../../auth/viewer.js';
+import { findPage } from '../../db/keyset.js';
+import { BadUserInputError, NotFoundError } from '../../errors.js';
+import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
+import { checkText } from '../../validation.js';
+import { Post } from '../post/post.entity.js';
+import { User } from '../user/user.entity.js';
+import { Comment } from './comment.entity.js';
+
+/** Which comments a list holds. */
+export type CommentScope =
+  | { topLevelOf: number } // a post's comments that reply to no other
+  | { repliesTo: number } // direct replies to a comment
+  | { writtenBy: number }; // a user's comments
+
+/** Fields of a new comment, with ids already decoded. */
+export interface CommentInput {
+  postId: number;
+  parentId: number | null;
+  body: string;
+}
+
+const BODY = { min: 1, max: 5_000, trim: false };
+
+/** A list of comments, oldest first. */
+export async function listComments(
+  em: EntityManager,
+  page: Page,
+  scope: CommentScope,
+): Promise<Connection<Comment>> {
+  const where: FilterQuery<Comment> =
+    'topLevelOf' in scope
+      ? { post: scope.topLevelOf, parent: null }
+      : 'repliesTo' in scope
+        ? { parent: scope.repliesTo }
+        : { author: scope.writtenBy };
+  const rows = await findPage(em, Comment, where, page, 'asc');
+  return buildConnection(
+    rows,
+    page,
+    keyOf,
+    (comment) => comment,
+    () => em.count(Comment, where),
+  );
+}
+
+/**
+ * Comments on a post, or replies to a comment on the same post, as the viewer.
+ * @throws NotFoundError for an unknown post or parent, BadUserInputError for a parent on another post
+ */
+export async function createComment(
+  em: EntityManager,
+  viewer: Viewer,
+  input: CommentInput,
+): Promise<Comment> {
+  const body = checkText('body', input.body, BODY);
+  const post = await em.findOne(Post, input.postId);
+  if (!post) throw NotFoundError.entity('Post');
+  let parent: Comment | null = null;
+  if (input.parentId !== null) {
+    parent = await em.findOne(Comment, input.parentId);
+    if (!parent) throw NotFoundError.entity('Comment');
+    if (parent.post.id !== post.id) {
+      throw BadUserInputError.invalidField('parentId', 'must be a comment on the same post');
+    }
+  }
+  const comment = em.create(Comment, { post, parent, author: em.getReference(User, viewer.userId), body });
+  await em.flush();
+  return comment;
+}
+
+function keyOf(comment: Comment) {
+  return { createdAt: comment.createdAt, id: comment.id };
+}

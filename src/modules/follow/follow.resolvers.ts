@@ -1,0 +1,19 @@
+import { requireViewer } from '../../auth/viewer.js';
+import type { Resolvers } from '../../generated/graphql.js';
+import { parsePage } from '../../graphql/connection.js';
+import { parseGlobalId } from '../../graphql/global-id.js';
+import { follow, listFollows, unfollow } from './follow.service.js';
+
+/** Resolvers for `User.followers/following` and `follow`/`unfollow`. */
+export const followResolvers: Resolvers = {
+  User: {
+    followers: (user, args, { em }) => listFollows(em, user.id, 'followers', parsePage(args)),
+    following: (user, args, { em }) => listFollows(em, user.id, 'following', parsePage(args)),
+  },
+  Mutation: {
+    follow: (_root, { userId }, { em, viewer }) =>
+      follow(em, requireViewer(viewer), parseGlobalId(userId, 'User')),
+    unfollow: (_root, { userId }, { em, viewer }) =>
+      unfollow(em, requireViewer(viewer), parseGlobalId(userId, 'User')),
+  },
+};

@@ -1,0 +1,32 @@
+import { BadUserInputError } from '../../errors.js';
+import type { Resolvers } from '../../generated/graphql.js';
+import { parsePage } from '../../graphql/connection.js';
+import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
+import { listComments } from '../comment/comment.service.js';
+import { listPosts } from '../post/post.service.js';
+import { findUserByUsername, listUsers, registerUser } from './user.service.js';
+
+/** Resolvers for `User`, the user lookups and `register`. */
+export const userResolvers: Resolvers = {
+  User: {
+    id: (user) => toGlobalId('User', user.id),
+    email: (user, _args, { viewer }) => (viewer?.userId === user.id ? user.email : null),
+    posts: (user, args, { em }) => listPosts(em, parsePage(args), user.id),
+    comments: (user, args, { em }) => listComments(em, parsePage(args), { writtenBy: user.id }),
+  },
+  Query: {
+    viewer: (_root, _args, { viewer, loaders }) => (viewer ? loaders.user.load(viewer.userId) : null),
+    user: async (_root, { id, username }, { em, loaders }) => {
+      if ((id == null) === (username == null)) {
+        throw new BadUserInputError('Pass exactly one of `id` and `username`.');
+      }
+      return id != null
+        ? loaders.user.load(parseGlobalId(id, 'User'))
+        : findUserByUsername(em, username as string);
+    },
+    users: (_root, args, { em }) => listUsers(em, parsePage(args)),
+  },
+  Mutation: {
+    register: (_root, { input }, { em }) => registerUser(em, input),
+  },
+};

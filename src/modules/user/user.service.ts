@@ -1,0 +1,57 @@
+import { type EntityManager, sql } from '@mikro-orm/postgresql';
+import { findPage } from '../../db/keyset.js';
+import { translateUniqueViolation } from '../../db/unique-violation.js';
+import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
+import { checkText } from '../../validation.js';
+import { User } from './user.entity.js';
+
+/** What `register` accepts, before validation. */
+export interface RegisterInput {
+  username: string;
+  email: string;
+  displayName: string;
+  bio?: string | null;
+}
+
+const USERNAME = { regex: /^[A-Za-z0-9_]+$/, description: 'letters, digits or underscores' };
+const EMAIL = { regex: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, description: 'an email address' };
+
+/** Constraint names of the users table, as the client knows the fields. */
+const UNIQUE_FIELDS = { users_username_live_unique: 'username', users_email_live_unique: 'email' };
+
+/** Finds a user by username, ignoring case. */
+export async function findUserByUsername(em: EntityManager, username: string): Promise<User | null> {
+  return em.findOne(User, { [sql.lower('username')]: username.trim().toLowerCase() });
+}
+
+/** All users, newest first. */
+export async function listUsers(em: EntityManager, page: Page): Promise<Connection<User>> {
+  const rows = await findPage(em, User, {}, page, 'desc');
+  return buildConnection(
+    rows,
+    page,
+    keyOf,
+    (user) => user,
+    () => em.count(User, {}),
+  );
+}
+
+/**
+ * Creates an account. Usernames are kept as typed and compared case-insensitively; emails are
+ * stored lower-cased.
+ * @throws BadUserInputError for invalid fields, ConflictError for a username or email already taken
+ */
+export async function registerUser(em: EntityManager, input: RegisterInput): Promise<User> {
+  const user = em.create(User, {
+    username: checkText('username', input.username, { min: 3, max: 32, pattern: USERNAME }),
+    email: checkText('email', input.email, { min: 3, max: 254, pattern: EMAIL }).toLowerCase(),
+    displayName: checkText('displayName', input.displayName, { min: 1, max: 64 }),
+    bio: input.bio == null ? null : checkText('bio', input.bio, { min: 0, max: 500 }) || null,
+  });
+  await translateUniqueViolation(UNIQUE_FIELDS, () => em.flush());
+  return user;
+}
+
+function keyOf(user: User) {
+  return { createdAt: user.createdAt, id: user.id };
+}

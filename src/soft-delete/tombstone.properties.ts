@@ -1,0 +1,30 @@
+import { p } from '@mikro-orm/core';
+
+/**
+ * The four tombstone columns every soft-deletable entity carries. Spread them into an entity's
+ * `properties` so that all soft-deletable tables share one shape:
+ *
+ * ```ts
+ * const TagSchema = defineEntity({
+ *   name: 'Tag',
+ *   properties: { id: p.integer().primary(), label: p.string(), ...tombstoneProperties() },
+ * });
+ * ```
+ *
+ * - `deletedAt`: when the row was tombstoned; `null` while it is live.
+ * - `deletedBy`: the id of the actor who deleted it, kept as text rather than a foreign key so that
+ *   the record survives the actor's own purge.
+ * - `deleteReason`: the free-text reason the actor gave, if any.
+ * - `deleteBatch`: the id of the deletion batch (one delete and everything it cascaded to).
+ *
+ * A function rather than a constant, because MikroORM property builders are mutable chains and
+ * must not be shared between entities.
+ */
+export function tombstoneProperties() {
+  return {
+    deletedAt: p.datetime(3).nullable(),
+    deletedBy: p.string().length(64).nullable(),
+    deleteReason: p.text().nullable(),
+    deleteBatch: p.uuid().nullable(),
+  };
+}
