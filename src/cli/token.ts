@@ -1,0 +1,27 @@
+import { parseArgs } from 'node:util';
+import { signToken } from '../auth/token.service.js';
+import { loadConfig } from '../config.js';
+
+/**
+ * `npm run token -- --sub <user global id> [--scope "a b"] [--ttl 1h]`: prints a bearer token
+ * signed with the same secret the server uses (JWT_SECRET, or the development default).
+ */
+const { values } = parseArgs({
+  options: {
+    sub: { type: 'string' },
+    scope: { type: 'string', default: '' },
+    ttl: { type: 'string', default: '1h' },
+  },
+});
+
+if (!values.sub) {
+  console.error('Usage: npm run token -- --sub <user global id> [--scope "a b"] [--ttl 1h]');
+  process.exit(2);
+}
+const config = loadConfig();
+if (!config.token.secret) {
+  console.error('The server verifies tokens against JWT_JWKS_URL; mint them with that identity provider.');
+  process.exit(2);
+}
+const scopes = values.scope.split(' ').filter(Boolean);
+console.log(await signToken(config.token, { sub: values.sub, scopes, ttl: values.ttl }));

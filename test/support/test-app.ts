@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type App, startApp } from '../../src/app.js';
+import { signToken } from '../../src/auth/token.service.js';
+import { type AppConfig, loadConfig } from '../../src/config.js';
+import { createDatabaseIfMissing, withDatabase } from '../../src/db/database.js';
+import { toGlobalId } from '../../src/graphql/global-id.js';
+
+/** The HS256 secret test servers use. */
+export const TEST_SECRET = 'tombstone-test-secret-0123456789abcdef';
+
+/** A GraphQL response as the client receives it. */
+export interface GqlResponse<TData = Record<string, any>> {
+  status: number;
+  data?: TData | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+/** Who sends a request: anonymous, a user's id (optionally with scopes), or a raw header. */
+export type As = { userId: number; scopes?: string[] } | { authorization: string } | undefined;
+
+/** A server started on its own fresh database for one test file. */
+export interface TestApp {
+  app: App;
+  /** The test database's URL (for direct SQL in assertions). */
+  databaseUrl: string;
+  /** Sends a GraphQL operation over HTTP. */
+  gql<TData = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    as?: As,
+  ): Promise<GqlResponse<TData>>;
+  /** Runs SQL against the test database, outside the app. */
+  sql<T extends pg.QueryResultRow = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Stops the server and drops its database. */
+  stop(): Promise<void>;
+}
+
+/** Signs a token for a user id, as the identity provider would. */
+export function tokenFor(userId: number, scopes: string[] = [], ttl = '1h'): Promise<string> {
+  return signToken({ secret: TEST_SECRET }, { sub: toGlobalId('User', userId), scopes, ttl });
+}
+
+/**
+ * Creates a uniquely named database on the run's PostgreSQL server, migrates it and starts the
+ * real server on a free port against it. No demo data unless asked.
+ */
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const adminUrl = inject('adminDatabaseUrl');
+  const name = `tombstone_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  await createDatabaseIfMissing(adminUrl, name);
+  const databaseUrl = withDatabase(adminUrl, name);
+  const base = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, PORT: '0', SEED_DEMO_DATA: 'false' });
+  const app = await startApp({ ...base, databaseUrl, ...overrides }, () => {});
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+
+  return {
+    app,
+    databaseUrl,
+    async gql(query, variables, as) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (as && 'authorization' in as) headers.authorization = as.authorization;
+      else if (as) headers.authorization = `Bearer ${await tokenFor(as.userId, as.scopes)}`;
+      const response = await fetch(app.url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    async sql(text, params) {
+      return (await pool.query(text, params as unknown[])).rows;
+    },
+    async stop() {
+      await pool.end();
+      await app.stop();
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      try {
+        await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
+
+/** The `extensions.code` of every error, in order. */
+export function codes(response: GqlResponse): string[] {
+  return (response.errors ?? []).map((error) => error.extensions?.code);
+}
