@@ -6,7 +6,27 @@ import { toGlobalId } from './graphql/global-id.js';
 import { User } from './modules/user/user.entity.js';
 
 const config = loadConfig();
-const app = await startApp(config);
+// Signal handlers go in before the (slow) start, so a signal during start-up still stops the
+// embedded database cleanly once the app is up.
+const starting = startApp(config);
+let signals = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // A second signal skips the graceful path.
+    if (++signals > 1) process.exit(1);
+    console.log(`${signal} received: draining requests and shutting down.`);
+    starting
+      .then((app) => app.stop())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          console.error('Shutdown failed', error);
+          process.exit(1);
+        },
+      );
+  });
+}
+const app = await starting;
 console.log(
   `Tombstone GraphQL server ready at ${app.url} (health: ${app.url.replace('/graphql', '/healthz')})`,
 );
@@ -22,20 +42,4 @@ if (config.nodeEnv === 'development') {
       console.log(`  token for ${user.username}: ${token}`);
     }
   }
-}
-
-let signals = 0;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    // A second signal skips the graceful path.
-    if (++signals > 1) process.exit(1);
-    console.log(`${signal} received: draining requests and shutting down.`);
-    app.stop().then(
-      () => process.exit(0),
-      (error) => {
-        console.error('Shutdown failed', error);
-        process.exit(1);
-      },
-    );
-  });
 }
