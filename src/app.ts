@@ -5,16 +5,18 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createTokenVerifier } from './auth/token.service.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { initORM } from './db/orm.config.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
+import { toGlobalId } from './graphql/global-id.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
 import { buildSchema } from './schema.js';
+import { assertSoftDeleteSetup, SoftDelete, softDeleteCascades } from './soft-delete/index.js';
 
 /** A running Tombstone server. */
 export interface App {
@@ -39,22 +41,26 @@ export type Log = (line: string) => void;
  * process.once('SIGTERM', () => app.stop());
  */
 export async function startApp(config: AppConfig, log: Log = console.log): Promise<App> {
+  // The schema comes first: its @softDelete declarations configure the ORM's soft-delete toolkit.
+  const schema = buildSchema();
+  const softDelete = new SoftDelete({ cascades: softDeleteCascades(schema), describe: describeRow });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   let orm: MikroORM | undefined;
   try {
-    orm = await initORM({ clientUrl: database.url }, { migrate: true });
+    orm = await initORM({ clientUrl: database.url, ...softDelete.ormOptions() }, { migrate: true });
+    assertSoftDeleteSetup(schema, softDelete);
     if (config.seedDemoData && (await seedDemoData(orm.em.fork())))
       log('Seeded demo data into the empty database.');
     const ready = orm;
     const httpServer = createServer();
-    const apollo = createApollo(config, httpServer, log);
+    const apollo = createApollo(config, schema, httpServer, log);
     await apollo.start();
     const verifyToken = createTokenVerifier(config.token);
     httpServer.on(
       'request',
       createHttpHandler<GraphQLContext>({
         apollo,
-        context: (req) => createContext({ orm: ready, verifyToken }, req.headers.authorization),
+        context: (req) => createContext({ orm: ready, softDelete, verifyToken }, req.headers.authorization),
         health: async () => void (await ready.em.getConnection().execute('select 1')),
         maxRequestBytes: config.maxRequestBytes,
       }),
@@ -86,10 +92,21 @@ export async function startApp(config: AppConfig, log: Log = console.log): Promi
   }
 }
 
-function createApollo(config: AppConfig, httpServer: Server, log: Log): ApolloServer<GraphQLContext> {
+/** Clients know rows by their global ids; the toolkit's messages name them that way. */
+function describeRow(entity: string, id: unknown) {
+  const globalId = toGlobalId(entity, String(id));
+  return { label: `${entity} ${globalId}`, id: globalId };
+}
+
+function createApollo(
+  config: AppConfig,
+  schema: GraphQLSchema,
+  httpServer: Server,
+  log: Log,
+): ApolloServer<GraphQLContext> {
   const development = config.nodeEnv === 'development';
   return new ApolloServer<GraphQLContext>({
-    schema: buildSchema(),
+    schema,
     includeStacktraceInErrorResponses: development,
     // Request bodies are already capped; this bounds the parser's work on what gets through.
     parseOptions: { maxTokens: 20_000 },

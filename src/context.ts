@@ -8,49 +8,104 @@ import { fromGlobalId } from './graphql/global-id.js';
 import { Comment } from './modules/comment/comment.entity.js';
 import { Post } from './modules/post/post.entity.js';
 import { User } from './modules/user/user.entity.js';
+import type { SoftDelete } from './soft-delete/index.js';
 
-/** Per-request loaders; created with the request's entity manager and dropped with it. */
+/** `live`: tombstones (and rows under hidden parents) are hidden; `all`: an auditor sees everything. */
+export type Visibility = 'live' | 'all';
+
+/** Per-request loaders of one visibility mode. */
 export interface Loaders {
   user: DataLoader<number, User | null>;
   post: DataLoader<number, Post | null>;
   comment: DataLoader<number, Comment | null>;
 }
 
+/** An entity manager and the loaders on top of it, for reads in one visibility mode. */
+export interface ReadScope {
+  visibility: Visibility;
+  em: EntityManager;
+  loaders: Loaders;
+}
+
 /** What every resolver receives. Nothing in it is shared between requests. */
 export interface GraphQLContext {
-  /** This request's own fork of the entity manager (its own identity map). */
-  em: EntityManager;
   /** The authenticated user, or `null` for an anonymous request. */
   viewer: Viewer | null;
-  loaders: Loaders;
+  softDelete: SoftDelete;
+  /**
+   * Reads as this request sees them. Each visibility mode has its own entity manager (its own
+   * identity map) and its own loaders, so a tombstone loaded for an auditor can never be served
+   * from a cache to a plain read.
+   */
+  read(visibility?: Visibility): ReadScope;
+  /**
+   * Runs one mutation on a fresh entity manager, then drops every read cache of the request, so
+   * that later fields (and the mutation's own payload) read the state after the write.
+   */
+  write<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
 }
 
 /** What {@link createContext} needs from the running app. */
 export interface ContextDependencies {
   orm: MikroORM;
+  softDelete: SoftDelete;
   verifyToken: TokenVerifier;
 }
 
 /**
+ * A plain object with closures, not a class with private fields: Apollo Server shallow-copies the
+ * context for each operation, and a copy would lose access to private state.
+ */
+function requestContext(deps: ContextDependencies): GraphQLContext {
+  const scopes = new Map<Visibility, ReadScope>();
+  const read = (visibility: Visibility = 'live'): ReadScope => {
+    let scope = scopes.get(visibility);
+    if (!scope) {
+      const root = deps.orm.em;
+      const em = visibility === 'all' ? deps.softDelete.forkIncludingDeleted(root) : root.fork();
+      scope = {
+        visibility,
+        em,
+        loaders: {
+          user: entityLoader(em, User),
+          post: entityLoader(em, Post),
+          comment: entityLoader(em, Comment),
+        },
+      };
+      scopes.set(visibility, scope);
+    }
+    return scope;
+  };
+  return {
+    viewer: null,
+    softDelete: deps.softDelete,
+    read,
+    async write(work) {
+      try {
+        return await work(deps.orm.em.fork());
+      } finally {
+        scopes.clear();
+      }
+    },
+  };
+}
+
+/**
  * Builds a request's context. A request without an `Authorization` header is anonymous; one
- * with an invalid token, or a token for a user that does not exist, is refused with
- * UNAUTHENTICATED rather than silently treated as anonymous.
+ * with an invalid token, or a token for a user that does not exist or is deleted, is refused
+ * with UNAUTHENTICATED rather than silently treated as anonymous.
  */
 export async function createContext(
   deps: ContextDependencies,
   authorization: string | undefined,
 ): Promise<GraphQLContext> {
-  const em = deps.orm.em.fork();
-  const loaders: Loaders = {
-    user: entityLoader(em, User),
-    post: entityLoader(em, Post),
-    comment: entityLoader(em, Comment),
-  };
-  if (authorization === undefined || authorization === '') return { em, viewer: null, loaders };
+  const context = requestContext(deps);
+  if (authorization === undefined || authorization === '') return context;
 
   const claims = await deps.verifyToken(authorization);
   const subject = fromGlobalId(claims.sub);
-  const user = subject?.type === 'User' ? await loaders.user.load(subject.id) : null;
+  const user = subject?.type === 'User' ? await context.read().loaders.user.load(subject.id) : null;
   if (!user) throw UnauthenticatedError.invalidToken();
-  return { em, viewer: { userId: user.id, scopes: new Set(claims.scopes) }, loaders };
+  context.viewer = { userId: user.id, scopes: new Set(claims.scopes) };
+  return context;
 }

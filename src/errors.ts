@@ -60,6 +60,16 @@ export class ForbiddenError extends CodedError {
   static notOwner(what: string): ForbiddenError {
     return new ForbiddenError(`Only the author of this ${what} may change it.`);
   }
+
+  static notOwnerOrModerator(what: string, scope: string): ForbiddenError {
+    return new ForbiddenError(
+      `Only the owner of this ${what}, or a viewer with scope ${scope}, may delete it.`,
+    );
+  }
+
+  static missingScope(scope: string): ForbiddenError {
+    return new ForbiddenError(`This operation needs scope ${scope}.`);
+  }
 }
 
 /** The addressed object does not exist (for this viewer). */
@@ -81,5 +91,9 @@ export class ConflictError extends CodedError {
 
   static taken(field: string, options?: { cause?: unknown }): ConflictError {
     return new ConflictError(`That ${field} is already taken.`, options);
+  }
+
+  static takenSinceDeletion(field: string, options?: { cause?: unknown }): ConflictError {
+    return new ConflictError(`Cannot restore: the ${field} has since been taken by another user.`, options);
   }
 }

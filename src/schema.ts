@@ -5,12 +5,14 @@ import type { Resolvers } from './generated/graphql.js';
 import { DateTimeScalar } from './graphql/date-time.scalar.js';
 import { commentResolvers } from './modules/comment/comment.resolvers.js';
 import { followResolvers } from './modules/follow/follow.resolvers.js';
+import { moderationResolvers } from './modules/moderation/moderation.resolvers.js';
 import { nodeResolvers } from './modules/node.resolvers.js';
 import { postResolvers } from './modules/post/post.resolvers.js';
 import { userResolvers } from './modules/user/user.resolvers.js';
+import { softDeleteDirective } from './soft-delete/index.js';
 
 /** The SDL files, in the order they are merged; `relay.graphql` declares the root types. */
-export const SDL_FILES = ['relay', 'user', 'post', 'comment', 'follow'];
+export const SDL_FILES = ['relay', 'user', 'post', 'comment', 'follow', 'moderation'];
 
 /** Reads the SDL from `schema/` (next to `src/` and `dist/`). */
 export function loadTypeDefs(): string[] {
@@ -24,6 +26,7 @@ const resolvers: Resolvers[] = [
   postResolvers,
   commentResolvers,
   followResolvers,
+  moderationResolvers,
 ];
 
 /**
@@ -31,8 +34,9 @@ const resolvers: Resolvers[] = [
  * needs a resolver and every resolver a field, so a typo cannot silently return null.
  */
 export function buildSchema(): GraphQLSchema {
+  const softDelete = softDeleteDirective('softDelete');
   const schema = makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
+    typeDefs: [softDelete.typeDefs, ...loadTypeDefs()],
     resolvers: resolvers as Parameters<typeof makeExecutableSchema>[0]['resolvers'],
     resolverValidationOptions: {
       requireResolversToMatchSchema: 'error',
@@ -40,7 +44,7 @@ export function buildSchema(): GraphQLSchema {
     },
   });
   assertRootFieldsResolved(schema);
-  return schema;
+  return softDelete.transformer(schema);
 }
 
 function assertRootFieldsResolved(schema: GraphQLSchema): void {

@@ -1,6 +1,7 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import { entities } from '../modules/entities.js';
+import { AuditEvent } from '../soft-delete/index.js';
 import { migrations } from './migrations/index.js';
 
 /** What differs between the app, the tests and the tools that open the database. */
@@ -16,7 +17,7 @@ export interface OrmOverrides extends Partial<Options> {
  */
 export function ormConfig(overrides: OrmOverrides): Options {
   return defineConfig({
-    entities,
+    entities: [...entities, AuditEvent],
     extensions: [Migrator],
     migrations: {
       migrationsList: migrations,

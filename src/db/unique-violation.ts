@@ -3,12 +3,13 @@ import { ConflictError } from '../errors.js';
 
 /**
  * Runs `write` and translates a unique-constraint violation into a CONFLICT error naming the
- * field, using `fields` to map constraint names to what the client knows them as. Any other
- * error passes through unchanged.
+ * field, using `fields` to map constraint names to what the client knows them as, and `conflict`
+ * to word it. Any other error passes through unchanged.
  */
 export async function translateUniqueViolation<T>(
   fields: Record<string, string>,
   write: () => Promise<T>,
+  conflict: (field: string, options: { cause: unknown }) => ConflictError = ConflictError.taken,
 ): Promise<T> {
   try {
     return await write();
@@ -17,6 +18,6 @@ export async function translateUniqueViolation<T>(
     const constraint = (error as { constraint?: string }).constraint ?? '';
     const field = fields[constraint];
     if (!field) throw error;
-    throw ConflictError.taken(field, { cause: error });
+    throw conflict(field, { cause: error });
   }
 }

@@ -71,16 +71,57 @@ export type CreatePostInput = {
   title: Scalars['String']['input'];
 };
 
+/** What a delete did. */
+export type DeletePayload = {
+  __typename?: 'DeletePayload';
+  /** Rows tombstoned: the root and every live row the delete cascaded to. */
+  deletedCount: Scalars['Int']['output'];
+  /** The global id of the row the delete was asked for: the root of its batch. */
+  id: Scalars['ID']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Comments on a post, or replies to a comment, as the viewer. */
   createComment: Comment;
   /** Publishes a post by the viewer. */
   createPost: Post;
+  /** Deletes a comment (its author, or `content:moderate`) with every reply beneath it, as one batch. */
+  deleteComment: DeletePayload;
+  /** Deletes a post (its author, or `content:moderate`) with all its comments, as one batch. */
+  deletePost: DeletePayload;
+  /**
+   * Deletes a user (themself, or anyone with scope `content:moderate`), with their posts, their
+   * comments, every comment on their posts and every reply beneath their comments, as one batch.
+   */
+  deleteUser: DeletePayload;
   /** The viewer follows the user; following someone twice is harmless. Returns the followee. */
   follow: User;
+  /** Removes a deleted comment's batch for good; as `purgeUser`. */
+  purgeComment: PurgePayload;
+  /** Removes a deleted post's batch for good; as `purgeUser`. */
+  purgePost: PurgePayload;
+  /**
+   * Removes a deleted user's batch for good, with every row beneath it and the user's follows.
+   * Scope `data:purge`. Addressed to a batch root: CONFLICT for a live row or a non-root.
+   */
+  purgeUser: PurgePayload;
   /** Creates an account. Needs no token. A username or email already taken gives CONFLICT. */
   register: User;
+  /** Restores the batch a `deleteComment` tombstoned; as `restorePost`. */
+  restoreComment: Comment;
+  /**
+   * Restores exactly the batch a `deletePost` of this post tombstoned: comments deleted on their own
+   * before stay deleted. Scope `content:moderate`, or the viewer who deleted it. CONFLICT when the post
+   * is live, not its batch's root, or its author is still deleted.
+   */
+  restorePost: Post;
+  /**
+   * Restores exactly the batch a `deleteUser` of this user tombstoned. Scope `content:moderate`.
+   * CONFLICT when the user is live, was deleted as part of another row's batch (restore that root),
+   * or their username or email has since been taken.
+   */
+  restoreUser: User;
   /** The viewer stops following the user; harmless when they did not follow. Returns the followee. */
   unfollow: User;
   /** Edits a post; only its author may. */
@@ -98,13 +139,61 @@ export type MutationCreatePostArgs = {
 };
 
 
+export type MutationDeleteCommentArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDeletePostArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDeleteUserArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationFollowArgs = {
   userId: Scalars['ID']['input'];
 };
 
 
+export type MutationPurgeCommentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationPurgePostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationPurgeUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationRegisterArgs = {
   input: RegisterInput;
+};
+
+
+export type MutationRestoreCommentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRestorePostArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRestoreUserArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -167,6 +256,15 @@ export type PostEdge = {
   __typename?: 'PostEdge';
   cursor: Scalars['String']['output'];
   node: Post;
+};
+
+/** What a purge did. */
+export type PurgePayload = {
+  __typename?: 'PurgePayload';
+  /** The global id of the batch root the purge was asked for. */
+  id: Scalars['ID']['output'];
+  /** Users, posts and comments removed for good: the batch and every row beneath it. */
+  purgedCount: Scalars['Int']['output'];
 };
 
 export type Query = {
@@ -391,6 +489,7 @@ export type ResolversTypes = {
   CreateCommentInput: CreateCommentInput;
   CreatePostInput: CreatePostInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeletePayload: ResolverTypeWrapper<DeletePayload>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -399,6 +498,7 @@ export type ResolversTypes = {
   Post: ResolverTypeWrapper<PostEntity>;
   PostConnection: ResolverTypeWrapper<ConnectionEntity>;
   PostEdge: ResolverTypeWrapper<Omit<PostEdge, 'node'> & { node: ResolversTypes['Post'] }>;
+  PurgePayload: ResolverTypeWrapper<PurgePayload>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterInput: RegisterInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -417,6 +517,7 @@ export type ResolversParentTypes = {
   CreateCommentInput: CreateCommentInput;
   CreatePostInput: CreatePostInput;
   DateTime: Scalars['DateTime']['output'];
+  DeletePayload: DeletePayload;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
@@ -425,6 +526,7 @@ export type ResolversParentTypes = {
   Post: PostEntity;
   PostConnection: ConnectionEntity;
   PostEdge: Omit<PostEdge, 'node'> & { node: ResolversParentTypes['Post'] };
+  PurgePayload: PurgePayload;
   Query: Record<PropertyKey, never>;
   RegisterInput: RegisterInput;
   String: Scalars['String']['output'];
@@ -461,11 +563,25 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeletePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletePayload'] = ResolversParentTypes['DeletePayload']> = {
+  deletedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createComment?: Resolver<ResolversTypes['Comment'], ParentType, ContextType, RequireFields<MutationCreateCommentArgs, 'input'>>;
   createPost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
+  deleteComment?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteCommentArgs, 'id'>>;
+  deletePost?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
+  deleteUser?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteUserArgs, 'id'>>;
   follow?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationFollowArgs, 'userId'>>;
+  purgeComment?: Resolver<ResolversTypes['PurgePayload'], ParentType, ContextType, RequireFields<MutationPurgeCommentArgs, 'id'>>;
+  purgePost?: Resolver<ResolversTypes['PurgePayload'], ParentType, ContextType, RequireFields<MutationPurgePostArgs, 'id'>>;
+  purgeUser?: Resolver<ResolversTypes['PurgePayload'], ParentType, ContextType, RequireFields<MutationPurgeUserArgs, 'id'>>;
   register?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  restoreComment?: Resolver<ResolversTypes['Comment'], ParentType, ContextType, RequireFields<MutationRestoreCommentArgs, 'id'>>;
+  restorePost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationRestorePostArgs, 'id'>>;
+  restoreUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationRestoreUserArgs, 'id'>>;
   unfollow?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUnfollowArgs, 'userId'>>;
   updatePost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationUpdatePostArgs, 'id' | 'input'>>;
 };
@@ -500,6 +616,11 @@ export type PostConnectionResolvers<ContextType = GraphQLContext, ParentType ext
 export type PostEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PostEdge'] = ResolversParentTypes['PostEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
+};
+
+export type PurgePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PurgePayload'] = ResolversParentTypes['PurgePayload']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  purgedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -543,12 +664,14 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CommentConnection?: CommentConnectionResolvers<ContextType>;
   CommentEdge?: CommentEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeletePayload?: DeletePayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Post?: PostResolvers<ContextType>;
   PostConnection?: PostConnectionResolvers<ContextType>;
   PostEdge?: PostEdgeResolvers<ContextType>;
+  PurgePayload?: PurgePayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;

@@ -16,16 +16,16 @@ export const nodeResolvers: Resolvers = {
     },
   },
   Query: {
-    node: async (_root, { id }, { loaders }) => {
+    node: async (_root, { id }, ctx) => {
       const parsed = fromGlobalId(id);
       if (!parsed) throw BadUserInputError.invalidId();
       switch (parsed.type) {
         case 'User':
-          return loaders.user.load(parsed.id);
+          return ctx.read().loaders.user.load(parsed.id);
         case 'Post':
-          return loaders.post.load(parsed.id);
+          return ctx.read().loaders.post.load(parsed.id);
         case 'Comment':
-          return loaders.comment.load(parsed.id);
+          return ctx.read().loaders.comment.load(parsed.id);
         default:
           return null;
       }

@@ -1,8 +1,19 @@
 import { p } from '@mikro-orm/core';
 
+/** The names of the tombstone properties, as entities declare them. */
+export const TOMBSTONE_PROPERTIES = ['deletedAt', 'deletedBy', 'deleteReason', 'deleteBatch'] as const;
+
+/** What a soft-deletable entity carries; see {@link tombstoneProperties}. */
+export interface Tombstoned {
+  deletedAt?: Date | null;
+  deletedBy?: string | null;
+  deleteReason?: string | null;
+  deleteBatch?: string | null;
+}
+
 /**
  * The four tombstone columns every soft-deletable entity carries. Spread them into an entity's
- * `properties` so that all soft-deletable tables share one shape:
+ * `properties`; together with `@softDelete` on its GraphQL type that is all a type needs:
  *
  * ```ts
  * const TagSchema = defineEntity({
@@ -25,6 +36,11 @@ export function tombstoneProperties() {
     deletedAt: p.datetime(3).nullable(),
     deletedBy: p.string().length(64).nullable(),
     deleteReason: p.text().nullable(),
-    deleteBatch: p.uuid().nullable(),
+    deleteBatch: p.uuid().nullable().index(),
   };
+}
+
+/** True for an entity object whose tombstone is set. */
+export function isTombstoned(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Tombstoned).deletedAt instanceof Date;
 }

@@ -7,13 +7,13 @@ import { follow, listFollows, unfollow } from './follow.service.js';
 /** Resolvers for `User.followers/following` and `follow`/`unfollow`. */
 export const followResolvers: Resolvers = {
   User: {
-    followers: (user, args, { em }) => listFollows(em, user.id, 'followers', parsePage(args)),
-    following: (user, args, { em }) => listFollows(em, user.id, 'following', parsePage(args)),
+    followers: (user, args, ctx) => listFollows(ctx.read().em, user.id, 'followers', parsePage(args)),
+    following: (user, args, ctx) => listFollows(ctx.read().em, user.id, 'following', parsePage(args)),
   },
   Mutation: {
-    follow: (_root, { userId }, { em, viewer }) =>
-      follow(em, requireViewer(viewer), parseGlobalId(userId, 'User')),
-    unfollow: (_root, { userId }, { em, viewer }) =>
-      unfollow(em, requireViewer(viewer), parseGlobalId(userId, 'User')),
+    follow: (_root, { userId }, ctx) =>
+      ctx.write((em) => follow(em, requireViewer(ctx.viewer), parseGlobalId(userId, 'User'))),
+    unfollow: (_root, { userId }, ctx) =>
+      ctx.write((em) => unfollow(em, requireViewer(ctx.viewer), parseGlobalId(userId, 'User'))),
   },
 };

@@ -10,17 +10,18 @@ import { countComments, createPost, listPosts, updatePost } from './post.service
 export const postResolvers: Resolvers = {
   Post: {
     id: (post) => toGlobalId('Post', post.id),
-    author: async (post, _args, { loaders }) => required(await loaders.user.load(post.author.id), 'User'),
-    comments: (post, args, { em }) => listComments(em, parsePage(args), { topLevelOf: post.id }),
-    commentCount: (post, _args, { em }) => countComments(em, post.id),
+    author: async (post, _args, ctx) => required(await ctx.read().loaders.user.load(post.author.id), 'User'),
+    comments: (post, args, ctx) => listComments(ctx.read().em, parsePage(args), { topLevelOf: post.id }),
+    commentCount: (post, _args, ctx) => countComments(ctx.read().em, post.id),
   },
   Query: {
-    post: (_root, { id }, { loaders }) => loaders.post.load(parseGlobalId(id, 'Post')),
-    posts: (_root, args, { em }) => listPosts(em, parsePage(args)),
+    post: (_root, { id }, ctx) => ctx.read().loaders.post.load(parseGlobalId(id, 'Post')),
+    posts: (_root, args, ctx) => listPosts(ctx.read().em, parsePage(args)),
   },
   Mutation: {
-    createPost: (_root, { input }, { em, viewer }) => createPost(em, requireViewer(viewer), input),
-    updatePost: (_root, { id, input }, { em, viewer }) =>
-      updatePost(em, requireViewer(viewer), parseGlobalId(id, 'Post'), input),
+    createPost: (_root, { input }, ctx) =>
+      ctx.write((em) => createPost(em, requireViewer(ctx.viewer), input)),
+    updatePost: (_root, { id, input }, ctx) =>
+      ctx.write((em) => updatePost(em, requireViewer(ctx.viewer), parseGlobalId(id, 'Post'), input)),
   },
 };

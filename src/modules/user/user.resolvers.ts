@@ -11,22 +11,22 @@ export const userResolvers: Resolvers = {
   User: {
     id: (user) => toGlobalId('User', user.id),
     email: (user, _args, { viewer }) => (viewer?.userId === user.id ? user.email : null),
-    posts: (user, args, { em }) => listPosts(em, parsePage(args), user.id),
-    comments: (user, args, { em }) => listComments(em, parsePage(args), { writtenBy: user.id }),
+    posts: (user, args, ctx) => listPosts(ctx.read().em, parsePage(args), user.id),
+    comments: (user, args, ctx) => listComments(ctx.read().em, parsePage(args), { writtenBy: user.id }),
   },
   Query: {
-    viewer: (_root, _args, { viewer, loaders }) => (viewer ? loaders.user.load(viewer.userId) : null),
-    user: async (_root, { id, username }, { em, loaders }) => {
+    viewer: (_root, _args, ctx) => (ctx.viewer ? ctx.read().loaders.user.load(ctx.viewer.userId) : null),
+    user: async (_root, { id, username }, ctx) => {
       if ((id == null) === (username == null)) {
         throw new BadUserInputError('Pass exactly one of `id` and `username`.');
       }
       return id != null
-        ? loaders.user.load(parseGlobalId(id, 'User'))
-        : findUserByUsername(em, username as string);
+        ? ctx.read().loaders.user.load(parseGlobalId(id, 'User'))
+        : findUserByUsername(ctx.read().em, username as string);
     },
-    users: (_root, args, { em }) => listUsers(em, parsePage(args)),
+    users: (_root, args, ctx) => listUsers(ctx.read().em, parsePage(args)),
   },
   Mutation: {
-    register: (_root, { input }, { em }) => registerUser(em, input),
+    register: (_root, { input }, ctx) => ctx.write((em) => registerUser(em, input)),
   },
 };

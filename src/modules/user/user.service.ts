@@ -17,7 +17,10 @@ const USERNAME = { regex: /^[A-Za-z0-9_]+$/, description: 'letters, digits or un
 const EMAIL = { regex: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, description: 'an email address' };
 
 /** Constraint names of the users table, as the client knows the fields. */
-const UNIQUE_FIELDS = { users_username_live_unique: 'username', users_email_live_unique: 'email' };
+export const USER_UNIQUE_FIELDS = {
+  users_username_live_unique: 'username',
+  users_email_live_unique: 'email',
+};
 
 /** Finds a user by username, ignoring case. */
 export async function findUserByUsername(em: EntityManager, username: string): Promise<User | null> {
@@ -48,7 +51,7 @@ export async function registerUser(em: EntityManager, input: RegisterInput): Pro
     displayName: checkText('displayName', input.displayName, { min: 1, max: 64 }),
     bio: input.bio == null ? null : checkText('bio', input.bio, { min: 0, max: 500 }) || null,
   });
-  await translateUniqueViolation(UNIQUE_FIELDS, () => em.flush());
+  await translateUniqueViolation(USER_UNIQUE_FIELDS, () => em.flush());
   return user;
 }
 

@@ -1,0 +1,93 @@
+import { Scope } from '../../auth/scopes.js';
+import { hasScope, requireViewer } from '../../auth/viewer.js';
+import type { GraphQLContext, Loaders } from '../../context.js';
+import { translateUniqueViolation } from '../../db/unique-violation.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
+import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
+import { required } from '../../graphql/required.js';
+import { checkText } from '../../validation.js';
+import { Comment } from '../comment/comment.entity.js';
+import { Post } from '../post/post.entity.js';
+import { User } from '../user/user.entity.js';
+import { USER_UNIQUE_FIELDS } from '../user/user.service.js';
+
+/** The microblog's soft-deletable types. */
+export type ModeratedType = 'User' | 'Post' | 'Comment';
+
+interface TypeRules<T> {
+  entity: new (...args: never[]) => T;
+  loader: keyof Loaders;
+  /** The user who owns a row: may delete it without `content:moderate`. */
+  ownerOf: (row: T) => number;
+  /** Whoever deleted a row may restore it (posts and comments, not accounts). */
+  deleterMayRestore: boolean;
+}
+
+const RULES: {
+  [K in ModeratedType]: TypeRules<K extends 'User' ? User : K extends 'Post' ? Post : Comment>;
+} = {
+  User: { entity: User, loader: 'user', ownerOf: (user) => user.id, deleterMayRestore: false },
+  Post: { entity: Post, loader: 'post', ownerOf: (post) => post.author.id, deleterMayRestore: true },
+  Comment: {
+    entity: Comment,
+    loader: 'comment',
+    ownerOf: (comment) => comment.author.id,
+    deleterMayRestore: true,
+  },
+};
+
+/**
+ * Deletes a live row with everything it cascades to, as the viewer, if they own it or moderate.
+ * @throws NotFoundError for an unknown or already deleted row (one answer for both)
+ */
+export async function deleteRow(
+  ctx: GraphQLContext,
+  type: ModeratedType,
+  globalId: string,
+  reason?: string | null,
+) {
+  const viewer = requireViewer(ctx.viewer);
+  const id = parseGlobalId(globalId, type);
+  const why = reason == null ? null : checkText('reason', reason, { min: 0, max: 500 }) || null;
+  const rules = RULES[type] as TypeRules<User | Post | Comment>;
+  return ctx.write(async (em) => {
+    const row = await em.findOne(rules.entity, id);
+    if (!row) throw NotFoundError.entity(type);
+    if (rules.ownerOf(row) !== viewer.userId && !hasScope(viewer, Scope.moderate)) {
+      throw ForbiddenError.notOwnerOrModerator(type.toLowerCase(), Scope.moderate);
+    }
+    const result = await ctx.softDelete.delete(em, row, { actor: String(viewer.userId), reason: why });
+    return { id: toGlobalId(type, id), deletedCount: result.count };
+  });
+}
+
+/**
+ * Restores the batch whose root is this row and returns the row as the viewer now sees it.
+ * A caller who may not restore it gets NOT_FOUND, exactly as for an unknown id.
+ */
+export async function restoreRow(ctx: GraphQLContext, type: ModeratedType, globalId: string) {
+  const viewer = requireViewer(ctx.viewer);
+  const id = parseGlobalId(globalId, type);
+  const rules = RULES[type];
+  const authorize = ({ deletedBy }: { deletedBy: string | null }) =>
+    hasScope(viewer, Scope.moderate) || (rules.deleterMayRestore && deletedBy === String(viewer.userId));
+  await ctx.write((em) =>
+    translateUniqueViolation(
+      USER_UNIQUE_FIELDS,
+      () => ctx.softDelete.restore(em, type, id, { actor: String(viewer.userId), authorize }),
+      ConflictError.takenSinceDeletion,
+    ),
+  );
+  return required(await ctx.read().loaders[rules.loader].load(id), type);
+}
+
+/** Purges a tombstoned batch root for good. Needs scope `data:purge`. */
+export async function purgeRow(ctx: GraphQLContext, type: ModeratedType, globalId: string) {
+  const viewer = requireViewer(ctx.viewer);
+  if (!hasScope(viewer, Scope.purge)) throw ForbiddenError.missingScope(Scope.purge);
+  const id = parseGlobalId(globalId, type);
+  const result = await ctx.write((em) =>
+    ctx.softDelete.purge(em, type, id, { actor: String(viewer.userId) }),
+  );
+  return { id: toGlobalId(type, id), purgedCount: result.count };
+}

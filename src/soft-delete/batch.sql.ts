@@ -1,0 +1,209 @@
+import type { ParentEdge, SoftDeletableEntity, SoftDeleteModel } from './soft-delete.model.js';
+import { inChunks, quote, type SqlRunner } from './sql-runner.js';
+
+/** Primary keys grouped by entity name. */
+export type RowSet = Map<string, unknown[]>;
+
+/** A row that a delete, restore or purge touched, as `Entity:id` (the audit log's form). */
+export function refsOf(rows: RowSet): string[] {
+  return [...rows].flatMap(([entity, ids]) => ids.map((id) => `${entity}:${id}`));
+}
+
+/** How many rows a row set holds. */
+export function sizeOf(rows: RowSet): number {
+  let size = 0;
+  for (const ids of rows.values()) size += ids.length;
+  return size;
+}
+
+/**
+ * Walks down from `roots` along the edges `follow` accepts, whatever the rows' tombstones (a
+ * live row may sit beneath a tombstoned one), and returns every row reached, roots excluded.
+ * One query per edge per level.
+ */
+export async function collectDescendants(
+  run: SqlRunner,
+  model: SoftDeleteModel,
+  roots: RowSet,
+  follow: (edge: ParentEdge) => boolean,
+): Promise<RowSet> {
+  const seen = new Map<string, Set<unknown>>();
+  for (const [entity, ids] of roots) seen.set(entity, new Set(ids));
+  const found: RowSet = new Map();
+  let frontier = roots;
+  while (frontier.size > 0) {
+    const next: RowSet = new Map();
+    for (const [entityName, ids] of frontier) {
+      for (const edge of model.require(entityName).children.filter(follow)) {
+        const child = model.require(edge.child);
+        const rows = await inChunks<{ id: unknown }>(
+          run,
+          ids,
+          `select ${quote(child.idColumn)} as id from ${quote(child.table)} where ${quote(edge.column)} in (?)`,
+        );
+        const known = seen.get(child.name) ?? new Set();
+        seen.set(child.name, known);
+        for (const { id } of rows) {
+          if (known.has(id)) continue;
+          known.add(id);
+          push(next, child.name, id);
+          push(found, child.name, id);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+/** The tombstone a delete writes. */
+export interface TombstoneValues {
+  deletedAt: Date;
+  deletedBy: string | null;
+  deleteReason: string | null;
+  batchId: string;
+}
+
+/** Tombstones the still-live rows among `rows`; returns the ones it changed. */
+export async function tombstoneLiveRows(
+  run: SqlRunner,
+  model: SoftDeleteModel,
+  rows: RowSet,
+  values: TombstoneValues,
+): Promise<RowSet> {
+  const changed: RowSet = new Map();
+  for (const [entityName, ids] of rows) {
+    const entity = model.require(entityName);
+    const updated = await inChunks<{ id: unknown }>(
+      run,
+      ids,
+      `update ${quote(entity.table)} set ${column(entity, 'deletedAt')} = ?, ${column(entity, 'deletedBy')} = ?, ` +
+        `${column(entity, 'deleteReason')} = ?, ${column(entity, 'deleteBatch')} = ? ` +
+        `where ${quote(entity.idColumn)} in (?) and ${column(entity, 'deletedAt')} is null ` +
+        `returning ${quote(entity.idColumn)} as id`,
+      [values.deletedAt, values.deletedBy, values.deleteReason, values.batchId],
+    );
+    if (updated.length > 0)
+      changed.set(
+        entityName,
+        updated.map((row) => row.id),
+      );
+  }
+  return changed;
+}
+
+/** Every row of a batch, in every soft-deletable table. */
+export async function batchRows(run: SqlRunner, model: SoftDeleteModel, batchId: string): Promise<RowSet> {
+  const rows: RowSet = new Map();
+  for (const entity of model.entities.values()) {
+    const found = await run<{ id: unknown }>(
+      `select ${quote(entity.idColumn)} as id from ${quote(entity.table)} where ${column(entity, 'deleteBatch')} = ?`,
+      [batchId],
+    );
+    if (found.length > 0)
+      rows.set(
+        entity.name,
+        found.map((row) => row.id),
+      );
+  }
+  return rows;
+}
+
+/** Clears the tombstones of a batch's rows; returns the rows it brought back. */
+export async function clearBatch(run: SqlRunner, model: SoftDeleteModel, batchId: string): Promise<RowSet> {
+  const restored: RowSet = new Map();
+  for (const entity of model.entities.values()) {
+    const rows = await run<{ id: unknown }>(
+      `update ${quote(entity.table)} set ${column(entity, 'deletedAt')} = null, ${column(entity, 'deletedBy')} = null, ` +
+        `${column(entity, 'deleteReason')} = null, ${column(entity, 'deleteBatch')} = null ` +
+        `where ${column(entity, 'deleteBatch')} = ? returning ${quote(entity.idColumn)} as id`,
+      [batchId],
+    );
+    if (rows.length > 0)
+      restored.set(
+        entity.name,
+        rows.map((row) => row.id),
+      );
+  }
+  return restored;
+}
+
+/**
+ * Hard-deletes `rows`, children before parents, so that the count does not depend on foreign
+ * keys cascading behind the toolkit's back.
+ */
+export async function deleteRows(run: SqlRunner, model: SoftDeleteModel, rows: RowSet): Promise<void> {
+  for (const entityName of childrenFirst(model, [...rows.keys()])) {
+    const entity = model.require(entityName);
+    await inChunks(
+      run,
+      rows.get(entityName) ?? [],
+      `delete from ${quote(entity.table)} where ${quote(entity.idColumn)} in (?)`,
+    );
+  }
+}
+
+/** Reads one row's tombstone and the foreign keys to its parents, locking it for the transaction. */
+export async function lockRow(
+  run: SqlRunner,
+  entity: SoftDeletableEntity,
+  id: unknown,
+): Promise<Record<string, unknown> | undefined> {
+  const parentColumns = entity.parents.map((edge) => `, ${quote(edge.column)}`).join('');
+  const [row] = await run<Record<string, unknown>>(
+    `select ${column(entity, 'deletedAt')} as deleted_at, ${column(entity, 'deletedBy')} as deleted_by, ` +
+      `${column(entity, 'deleteBatch')} as delete_batch${parentColumns} ` +
+      `from ${quote(entity.table)} where ${quote(entity.idColumn)} = ? for update`,
+    [id],
+  );
+  return row;
+}
+
+/** Puts a row tombstoned outside the toolkit into a batch of its own. */
+export async function assignBatch(
+  run: SqlRunner,
+  entity: SoftDeletableEntity,
+  id: unknown,
+  batchId: string,
+): Promise<void> {
+  await run(
+    `update ${quote(entity.table)} set ${column(entity, 'deleteBatch')} = ? where ${quote(entity.idColumn)} = ?`,
+    [batchId, id],
+  );
+}
+
+/** Whether the row is tombstoned (a missing row counts as not live). */
+export async function isTombstonedRow(
+  run: SqlRunner,
+  entity: SoftDeletableEntity,
+  id: unknown,
+): Promise<boolean> {
+  const [row] = await run<{ live: boolean }>(
+    `select ${column(entity, 'deletedAt')} is null as live from ${quote(entity.table)} where ${quote(entity.idColumn)} = ?`,
+    [id],
+  );
+  return !row?.live;
+}
+
+function column(entity: SoftDeletableEntity, property: string): string {
+  return quote(entity.meta.properties[property]?.fieldNames[0] as string);
+}
+
+function childrenFirst(model: SoftDeleteModel, names: string[]): string[] {
+  const ordered: string[] = [];
+  const visit = (name: string, path: Set<string>) => {
+    if (ordered.includes(name) || path.has(name)) return;
+    path.add(name);
+    for (const edge of model.require(name).children) if (edge.child !== name) visit(edge.child, path);
+    path.delete(name);
+    ordered.push(name);
+  };
+  for (const name of names) visit(name, new Set());
+  return ordered.filter((name) => names.includes(name));
+}
+
+function push(rows: RowSet, entity: string, id: unknown): void {
+  const ids = rows.get(entity);
+  if (ids) ids.push(id);
+  else rows.set(entity, [id]);
+}

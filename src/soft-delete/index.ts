@@ -1,0 +1,30 @@
+/**
+ * Tombstone's soft-delete toolkit: mark a GraphQL type `@softDelete`, spread
+ * `tombstoneProperties()` into its MikroORM entity, and tombstoned rows vanish from every read
+ * path, while deletes, restores and purges work by batch. Imports nothing from the application.
+ */
+export { type AuditAction, AuditEvent } from './audit-event.entity.js';
+export { assertSoftDeleteSetup } from './soft-delete.check.js';
+export {
+  type IncludeDeletedResolver,
+  softDeleteCascades,
+  softDeleteDirective,
+  softDeleteDirectiveTypeDefs,
+  softDeleteTypes,
+} from './soft-delete.directive.js';
+export { SoftDeleteError } from './soft-delete.errors.js';
+export { SOFT_DELETE_FILTER } from './soft-delete.filter.js';
+export { type CascadeCoordinate, SoftDeleteModel } from './soft-delete.model.js';
+export {
+  type ActorOptions,
+  type BatchResult,
+  SoftDelete,
+  type SoftDeleteOptions,
+} from './soft-delete.service.js';
+export {
+  isTombstoned,
+  TOMBSTONE_PROPERTIES,
+  type Tombstoned,
+  tombstoneProperties,
+} from './tombstone.properties.js';
+export type { DeleteResult } from './tombstone.subscriber.js';

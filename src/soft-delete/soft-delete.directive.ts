@@ -1,0 +1,163 @@
+import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
+import {
+  defaultFieldResolver,
+  type GraphQLFieldConfig,
+  type GraphQLFieldResolver,
+  type GraphQLOutputType,
+  GraphQLSchema,
+  getNamedType,
+  isAbstractType,
+  isNonNullType,
+  isObjectType,
+} from 'graphql';
+import type { CascadeCoordinate } from './soft-delete.model.js';
+import { isTombstoned } from './tombstone.properties.js';
+
+/** One `@softDelete` type as declared in SDL. */
+export interface SoftDeleteTypeDeclaration {
+  /** The MikroORM entity behind the type. */
+  entity: string;
+  /** `Child.relation` coordinates a delete of this type cascades along. */
+  cascade: CascadeCoordinate[];
+}
+
+/** What the transformer leaves in `schema.extensions.softDelete`. */
+export interface SoftDeleteSchemaExtension {
+  directiveName: string;
+  /** Declarations by GraphQL type name. */
+  types: Record<string, SoftDeleteTypeDeclaration>;
+}
+
+/** What a guarded field carries in `field.extensions.softDelete`. */
+export interface SoftDeleteFieldExtension {
+  guarded: true;
+}
+
+/**
+ * Decides whether a field's value may include tombstones (an auditor's `includeDeleted`).
+ * @default never
+ */
+export type IncludeDeletedResolver = GraphQLFieldResolver<unknown, unknown, Record<string, unknown>, boolean>;
+
+/** Options of {@link softDeleteDirective}. */
+export interface SoftDeleteDirectiveOptions {
+  includeDeleted?: IncludeDeletedResolver;
+}
+
+/** The SDL of the directive, for a given directive name. */
+export function softDeleteDirectiveTypeDefs(directiveName = 'softDelete'): string {
+  return /* GraphQL */ `
+    """
+    Marks an object type as soft-deletable. Its entity must carry the tombstone columns
+    (\`deletedAt\`, \`deletedBy\`, \`deleteReason\`, \`deleteBatch\`); from then on a tombstoned row,
+    or a row whose required parent is hidden, is hidden from every field that could return it.
+    """
+    directive @${directiveName}(
+      "The MikroORM entity behind the type, when its name differs from the type's."
+      entity: String
+      """
+      Where a delete of this type cascades, as \`Child.relation\`: the child entity's many-to-one
+      that points at this type. \`User @${directiveName}(cascade: ["Post.author"])\` tombstones a user's
+      posts with the user, in the same batch.
+      """
+      cascade: [String!]
+    ) on OBJECT
+  `;
+}
+
+/**
+ * The `@softDelete` directive in graphql-tools' style: `{ typeDefs, transformer }`.
+ *
+ * The transformer records every `@softDelete` type in `schema.extensions.softDelete` and wraps
+ * every object field whose value can be a soft-deletable object (directly, in a list, through an
+ * interface or union, and so inside connections' `nodes` and `edges.node`) with a guard: a
+ * tombstone that reaches such a field despite the ORM filter is dropped from lists, turned into
+ * null, or (on a non-null field) stopped with an internal error, so it never reaches the client.
+ * It refuses to run twice on the same schema.
+ *
+ * @example
+ * const { typeDefs, transformer } = softDeleteDirective('softDelete');
+ * const schema = transformer(makeExecutableSchema({ typeDefs: [typeDefs, appTypeDefs], resolvers }));
+ */
+export function softDeleteDirective(directiveName = 'softDelete', options: SoftDeleteDirectiveOptions = {}) {
+  const includeDeleted = options.includeDeleted ?? (() => false);
+  return {
+    typeDefs: softDeleteDirectiveTypeDefs(directiveName),
+    transformer(schema: GraphQLSchema): GraphQLSchema {
+      if (schema.extensions?.softDelete) {
+        throw new Error(`The @${directiveName} transformer has already been applied to this schema.`);
+      }
+      const types: Record<string, SoftDeleteTypeDeclaration> = {};
+      for (const type of Object.values(schema.getTypeMap())) {
+        if (!isObjectType(type)) continue;
+        const args = getDirective(schema, type, directiveName)?.[0];
+        if (!args) continue;
+        types[type.name] = {
+          entity: (args.entity as string | undefined) ?? type.name,
+          cascade: (args.cascade as CascadeCoordinate[] | undefined) ?? [],
+        };
+      }
+      const canBeSoftDeletable = (type: GraphQLOutputType) => {
+        const named = getNamedType(type);
+        if (isAbstractType(named)) return schema.getPossibleTypes(named).some((t) => t.name in types);
+        return named.name in types;
+      };
+      const guarded = mapSchema(schema, {
+        [MapperKind.OBJECT_FIELD]: (field) =>
+          canBeSoftDeletable(field.type) ? guard(field, includeDeleted) : field,
+      });
+      const extension: SoftDeleteSchemaExtension = { directiveName, types };
+      return new GraphQLSchema({
+        ...guarded.toConfig(),
+        extensions: { ...guarded.extensions, softDelete: extension },
+      });
+    },
+  };
+}
+
+/** The declarations the transformer recorded. @throws when it was not applied */
+export function softDeleteTypes(schema: GraphQLSchema): SoftDeleteSchemaExtension {
+  const extension = schema.extensions?.softDelete as SoftDeleteSchemaExtension | undefined;
+  if (!extension) throw new Error('The @softDelete transformer has not been applied to this schema.');
+  return extension;
+}
+
+/** The cascades declared in SDL, by entity name, as `SoftDelete` takes them. */
+export function softDeleteCascades(schema: GraphQLSchema): Map<string, CascadeCoordinate[]> {
+  return new Map(Object.values(softDeleteTypes(schema).types).map((d) => [d.entity, d.cascade]));
+}
+
+function guard(
+  field: GraphQLFieldConfig<unknown, unknown>,
+  includeDeleted: IncludeDeletedResolver,
+): GraphQLFieldConfig<unknown, unknown> {
+  const { resolve = defaultFieldResolver } = field;
+  const nonNull = isNonNullType(field.type);
+  return {
+    ...field,
+    extensions: { ...field.extensions, softDelete: { guarded: true } satisfies SoftDeleteFieldExtension },
+    resolve(source, args, context, info) {
+      const value = resolve(source, args, context, info);
+      const check = (resolved: unknown) =>
+        includeDeleted(source, args, context, info)
+          ? resolved
+          : hideTombstones(resolved, nonNull, info.fieldName);
+      // Stay synchronous for synchronous resolvers: most guarded fields are plain property reads.
+      return isPromiseLike(value) ? Promise.resolve(value).then(check) : check(value);
+    },
+  };
+}
+
+function hideTombstones(value: unknown, nonNull: boolean, fieldName: string): unknown {
+  if (Array.isArray(value)) {
+    return value.some(isTombstoned) ? value.filter((item) => !isTombstoned(item)) : value;
+  }
+  if (!isTombstoned(value)) return value;
+  if (nonNull)
+    throw new Error(`The soft-delete guard stopped a tombstoned row at non-null field "${fieldName}".`);
+  return null;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}

@@ -1,0 +1,44 @@
+import type { Dictionary } from '@mikro-orm/core';
+import type { SoftDeleteModel } from './soft-delete.model.js';
+
+/** The name of the filter that hides tombstones; pass `{ [name]: false }` to see them. */
+export const SOFT_DELETE_FILTER = 'softDelete';
+
+/**
+ * Installs the soft-delete filter, on by default, on every soft-deletable entity's metadata.
+ *
+ * The condition hides a row when it is tombstoned or when any parent it requires (a NOT NULL
+ * many-to-one to a soft-deletable entity) is hidden, transitively: a comment on a post by a
+ * deleted user is hidden although neither the comment nor the post is tombstoned. MikroORM joins
+ * what the condition names, in `find`, `findOne`, `count` and relation loading alike.
+ */
+export function installSoftDeleteFilter(model: SoftDeleteModel, name = SOFT_DELETE_FILTER): void {
+  for (const entity of model.entities.values()) {
+    const visible = visibleCondition(model, entity.name, new Set());
+    entity.meta.filters[name] = {
+      name,
+      // An entity manager made by `SoftDelete.forkIncludingDeleted()` carries `{ includeDeleted: true }`
+      // as this filter's parameters; MikroORM offers no other per-fork switch for a default filter.
+      cond: (params: SoftDeleteFilterParams | undefined) => (params?.includeDeleted ? {} : visible),
+      args: false,
+      default: true,
+    };
+  }
+}
+
+/** The soft-delete filter's parameters. */
+export interface SoftDeleteFilterParams {
+  includeDeleted?: boolean;
+}
+
+function visibleCondition(model: SoftDeleteModel, entityName: string, path: Set<string>): Dictionary {
+  const condition: Dictionary = { deletedAt: null };
+  // A cycle of required relations cannot hold rows; stop rather than recurse forever.
+  if (path.has(entityName)) return condition;
+  path.add(entityName);
+  for (const edge of model.require(entityName).parents) {
+    if (edge.required) condition[edge.property] = visibleCondition(model, edge.parent, path);
+  }
+  path.delete(entityName);
+  return condition;
+}

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, MetadataStorage, Options } from '@mikro-orm/core';
+import { wrap } from '@mikro-orm/core';
+import { appendAuditEvent, batchRoot } from './audit-log.js';
+import {
+  assignBatch,
+  batchRows,
+  clearBatch,
+  collectDescendants,
+  deleteRows,
+  isTombstonedRow,
+  lockRow,
+  type RowSet,
+  refsOf,
+} from './batch.sql.js';
+import { SoftDeleteError } from './soft-delete.errors.js';
+import {
+  installSoftDeleteFilter,
+  SOFT_DELETE_FILTER,
+  type SoftDeleteFilterParams,
+} from './soft-delete.filter.js';
+import { type CascadeCoordinate, SoftDeleteModel } from './soft-delete.model.js';
+import { sqlRunner } from './sql-runner.js';
+import type { Tombstoned } from './tombstone.properties.js';
+import { type DeleteResult, TombstoneSubscriber } from './tombstone.subscriber.js';
+
+/** How the toolkit names a row to clients: a label for messages and the id to act on. */
+export type RowDescriber = (entity: string, id: unknown) => { label: string; id: string };
+
+/** Options of {@link SoftDelete}. */
+export interface SoftDeleteOptions {
+  /** Per soft-deletable entity, the `Child.relation` coordinates its deletes cascade along. */
+  cascades: ReadonlyMap<string, readonly CascadeCoordinate[]>;
+  /** @default `Post 12` / `12` */
+  describe?: RowDescriber;
+  /** @default 'softDelete' */
+  filterName?: string;
+}
+
+/** What a restore or a purge did. */
+export interface BatchResult {
+  batchId: string;
+  /** Rows restored or purged. */
+  count: number;
+  /** Those rows, as `Entity:id`. */
+  refs: string[];
+}
+
+/** Who acts, and for restore, whether they may touch the row. */
+export interface ActorOptions {
+  actor: string | null;
+  /** Called with the row's tombstone; `false` answers NOT_FOUND, as for an unknown row. */
+  authorize?: (row: { deletedBy: string | null }) => boolean;
+}
+
+/**
+ * The ORM half of the soft-delete toolkit for one MikroORM instance: the filter that hides
+ * tombstones, the subscriber that turns removes into tombstones, and restore and purge by batch.
+ *
+ * @example
+ * const softDelete = new SoftDelete({ cascades: softDeleteCascades(schema) });
+ * const orm = await MikroORM.init({ ...config, ...softDelete.ormOptions() });
+ * await softDelete.delete(em, post, { actor: viewerId, reason: 'spam' });
+ */
+export class SoftDelete {
+  readonly filterName: string;
+  readonly #options: SoftDeleteOptions;
+  readonly #results = new WeakMap<object, DeleteResult>();
+  #model: SoftDeleteModel | undefined;
+  #metadata: MetadataStorage | undefined;
+
+  constructor(options: SoftDeleteOptions) {
+    this.#options = options;
+    this.filterName = options.filterName ?? SOFT_DELETE_FILTER;
+  }
+
+  /** The model built at discovery. @throws before the ORM has discovered its entities */
+  get model(): SoftDeleteModel {
+    if (!this.#model)
+      throw new Error('The soft-delete model exists once MikroORM has discovered its entities.');
+    return this.#model;
+  }
+
+  /** MikroORM's discovered metadata. @throws before discovery */
+  get metadata(): MetadataStorage {
+    if (!this.#metadata) throw new Error('MikroORM has not discovered its entities yet.');
+    return this.#metadata;
+  }
+
+  /**
+   * MikroORM options to spread into the configuration: a discovery hook that builds the model and
+   * installs the filter, the tombstone subscriber, and no automatic joins for relation filters
+   * (the filter states the required-parent rule itself, transitively).
+   */
+  ormOptions(): Pick<Options, 'discovery' | 'subscribers' | 'autoJoinRefsForFilters'> {
+    return {
+      discovery: {
+        afterDiscovered: (storage: MetadataStorage) => {
+          const model = new SoftDeleteModel(storage, this.#options.cascades);
+          model.assertValid();
+          installSoftDeleteFilter(model, this.filterName);
+          this.#model = model;
+          this.#metadata = storage;
+        },
+      },
+      subscribers: [new TombstoneSubscriber(() => this.model, this.#results)],
+      autoJoinRefsForFilters: false,
+    };
+  }
+
+  /** An entity manager of `em`'s ORM that sees tombstones too, with its own identity map. */
+  forkIncludingDeleted<E extends EntityManager>(em: E): E {
+    const fork = em.fork({ clear: true }) as E;
+    fork.setFilterParams(this.filterName, { includeDeleted: true } satisfies SoftDeleteFilterParams);
+    return fork;
+  }
+
+  /**
+   * Tombstones a live entity, and cascades, in one transaction and one batch of which it is the root.
+   * @param entity managed by `em`
+   */
+  async delete(
+    em: EntityManager,
+    entity: object,
+    options: { actor: string | null; reason?: string | null },
+  ): Promise<DeleteResult> {
+    const name = wrap(entity, true).__meta.className;
+    this.model.require(name);
+    const row = entity as Tombstoned;
+    if (row.deletedAt instanceof Date) throw SoftDeleteError.notFound(name);
+    row.deletedBy = options.actor;
+    row.deleteReason = options.reason ?? null;
+    row.deleteBatch = randomUUID();
+    em.remove(entity);
+    await em.flush();
+    const result = this.#results.get(entity);
+    if (!result)
+      throw new Error(`The delete of ${name} was not recorded; is the TombstoneSubscriber registered?`);
+    return result;
+  }
+
+  /**
+   * Brings back exactly the rows of the batch whose root is (`entityName`, `id`).
+   * @throws SoftDeleteError NOT_FOUND for an unknown row or one `authorize` refuses; CONFLICT for a
+   *   live row, a row that is not its batch's root, or a root whose parent is still tombstoned.
+   *   A unique violation (a live row took a restored row's value) propagates, nothing changed.
+   */
+  async restore(
+    em: EntityManager,
+    entityName: string,
+    id: unknown,
+    options: ActorOptions,
+  ): Promise<BatchResult> {
+    const entity = this.model.require(entityName);
+    return em.transactional(async (tx) => {
+      const run = sqlRunner(tx, tx.getTransactionContext());
+      const row = await this.lockRoot(run, entityName, id, options, 'restore');
+      for (const edge of entity.parents) {
+        const parentId = row[edge.column];
+        if (!(edge.required || edge.cascades) || parentId == null) continue;
+        if (await isTombstonedRow(run, this.model.require(edge.parent), parentId)) {
+          const parent = this.describe(edge.parent, parentId);
+          throw SoftDeleteError.parentDeleted(this.describe(entityName, id).label, parent.label, parent.id);
+        }
+      }
+      const batchId = row.delete_batch as string;
+      const restored = await clearBatch(run, this.model, batchId);
+      const refs = refsOf(restored);
+      await appendAuditEvent(run, {
+        action: 'restore',
+        entityType: entityName,
+        entityId: String(id),
+        actorId: options.actor,
+        reason: null,
+        batchId,
+        refs,
+        at: new Date(),
+      });
+      return { batchId, count: refs.length, refs };
+    });
+  }
+
+  /**
+   * Hard-deletes the batch whose root is (`entityName`, `id`) and every row beneath its rows,
+   * including rows tombstoned earlier by separate deletes, which could never be restored.
+   * @throws SoftDeleteError NOT_FOUND for an unknown row; CONFLICT for a live row or a non-root
+   */
+  async purge(
+    em: EntityManager,
+    entityName: string,
+    id: unknown,
+    options: ActorOptions,
+  ): Promise<BatchResult> {
+    return em.transactional(async (tx) => {
+      const run = sqlRunner(tx, tx.getTransactionContext());
+      const row = await this.lockRoot(run, entityName, id, options, 'purge');
+      const batchId = row.delete_batch as string;
+      const batch: RowSet = await batchRows(run, this.model, batchId);
+      const below = await collectDescendants(
+        run,
+        this.model,
+        batch,
+        (edge) => edge.cascades || edge.required,
+      );
+      const rows = merge(batch, below);
+      await deleteRows(run, this.model, rows);
+      const refs = refsOf(rows);
+      await appendAuditEvent(run, {
+        action: 'purge',
+        entityType: entityName,
+        entityId: String(id),
+        actorId: options.actor,
+        reason: null,
+        batchId,
+        refs,
+        at: new Date(),
+      });
+      return { batchId, count: refs.length, refs };
+    });
+  }
+
+  /** Locks the row and checks it is a tombstoned batch root the caller may act on. */
+  private async lockRoot(
+    run: ReturnType<typeof sqlRunner>,
+    entityName: string,
+    id: unknown,
+    options: ActorOptions,
+    action: 'restore' | 'purge',
+  ): Promise<Record<string, unknown>> {
+    const row = await lockRow(run, this.model.require(entityName), id);
+    if (!row) throw SoftDeleteError.notFound(entityName);
+    if (options.authorize && !options.authorize({ deletedBy: (row.deleted_by as string | null) ?? null })) {
+      throw SoftDeleteError.notFound(entityName);
+    }
+    const self = this.describe(entityName, id);
+    if (row.deleted_at == null) throw SoftDeleteError.notDeleted(self.label);
+    if (row.delete_batch == null) {
+      // Tombstoned outside the toolkit: the row is a batch of its own.
+      row.delete_batch = randomUUID();
+      await assignBatch(run, this.model.require(entityName), id, row.delete_batch as string);
+      return row;
+    }
+    const root = await batchRoot(run, row.delete_batch as string);
+    if (root && (root.entityType !== entityName || root.entityId !== String(id))) {
+      const described = this.describe(root.entityType, root.entityId);
+      throw SoftDeleteError.notRoot(self.label, described.label, described.id, action);
+    }
+    return row;
+  }
+
+  private describe(entity: string, id: unknown): { label: string; id: string } {
+    return this.#options.describe?.(entity, id) ?? { label: `${entity} ${id}`, id: String(id) };
+  }
+}
+
+function merge(a: RowSet, b: RowSet): RowSet {
+  const merged: RowSet = new Map([...a].map(([entity, ids]) => [entity, [...ids]]));
+  for (const [entity, ids] of b) merged.set(entity, [...(merged.get(entity) ?? []), ...ids]);
+  return merged;
+}
