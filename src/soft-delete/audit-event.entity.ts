@@ -24,20 +24,14 @@ const AuditEventSchema = defineEntity({
       .defaultRaw('now()')
       .onCreate(() => new Date()),
   },
-  // Append-only: the log is evidence, so not even the application may rewrite or erase it.
+  // Append-only: the log is evidence, so not even the application may rewrite or erase it. A
+  // TRUNCATE trigger lives in the migration only: MikroORM's schema diff does not see those.
   triggers: [
     {
       name: 'soft_delete_audit_append_only',
       timing: 'before',
       events: ['update', 'delete'],
       forEach: 'row',
-      body: "raise exception 'soft_delete_audit is append-only: % is not allowed', tg_op;",
-    },
-    {
-      name: 'soft_delete_audit_no_truncate',
-      timing: 'before',
-      events: ['truncate'],
-      forEach: 'statement',
       body: "raise exception 'soft_delete_audit is append-only: % is not allowed', tg_op;",
     },
   ],
