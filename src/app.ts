@@ -23,6 +23,7 @@ export interface App {
   /** The GraphQL endpoint, e.g. `http://localhost:4000/graphql`. */
   url: string;
   orm: MikroORM;
+  softDelete: SoftDelete;
   config: AppConfig;
   /** Drains in-flight requests, then closes the ORM and stops an embedded database. Idempotent. */
   stop(): Promise<void>;
@@ -75,6 +76,7 @@ export async function startApp(config: AppConfig, log: Log = console.log): Promi
     return {
       url: `http://localhost:${port}/graphql`,
       orm: ready,
+      softDelete,
       config,
       stop: () => {
         stopping ??= (async () => {

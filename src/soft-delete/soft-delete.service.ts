@@ -98,7 +98,7 @@ export class SoftDelete {
         afterDiscovered: (storage: MetadataStorage) => {
           const model = new SoftDeleteModel(storage, this.#options.cascades);
           model.assertValid();
-          installSoftDeleteFilter(model, this.filterName);
+          installSoftDeleteFilter(model, storage, this.filterName);
           this.#model = model;
           this.#metadata = storage;
         },

@@ -1,0 +1,250 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { User } from '../../src/modules/user/user.entity.js';
+import { fixtures } from '../support/fixtures.js';
+import { gid, nodeIds } from '../support/ids.js';
+import { codes, startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * Every read path a client can take, before and after a tombstone. Each test gets a fresh
+ * database: alice writes a post that bob comments on and alice replies to; carol follows alice,
+ * alice follows bob; bob also has a post of his own that alice comments on.
+ */
+let t: TestApp;
+let ids: Awaited<ReturnType<typeof seed>>;
+
+async function seed(app: TestApp) {
+  const f = fixtures(app);
+  const alice = await f.user('alice');
+  const bob = await f.user('bob');
+  const carol = await f.user('carol');
+  const post = await f.post(alice, 'Alice post');
+  const bobPost = await f.post(bob, 'Bob post');
+  const question = await f.comment(post, bob, 'question');
+  const answer = await f.comment(post, alice, 'answer', question);
+  const onBob = await f.comment(bobPost, alice, 'alice on bob');
+  await f.follow(carol, alice);
+  await f.follow(alice, bob);
+  return { alice, bob, carol, post, bobPost, question, answer, onBob };
+}
+
+beforeEach(async () => {
+  t = await startTestApp();
+  ids = await seed(t);
+  return () => t.stop();
+});
+
+const EVERYTHING = /* GraphQL */ `
+  query($alice: ID!, $bob: ID!, $carol: ID!, $post: ID!, $bobPost: ID!, $question: ID!, $answer: ID!, $onBob: ID!) {
+    users { totalCount nodes { id } }
+    posts { totalCount nodes { id } }
+    userById: user(id: $alice) { id }
+    userByName: user(username: "alice") { id }
+    post(id: $post) { id }
+    question: comment(id: $question) { id }
+    answer: comment(id: $answer) { id parent { id } }
+    nodeUser: node(id: $alice) { id }
+    nodePost: node(id: $post) { id }
+    nodeComment: node(id: $question) { id }
+    bob: user(id: $bob) {
+      comments { totalCount nodes { id } }
+      followers { totalCount nodes { id } }
+      posts { nodes { id commentCount comments { totalCount nodes { id post { id } author { id } } } } }
+    }
+    carol: user(id: $carol) { following { totalCount nodes { id } } }
+    bobPost: post(id: $bobPost) { commentCount comments { totalCount nodes { id } } }
+    onBob: comment(id: $onBob) { id author { id } }
+  }
+`;
+
+const read = async (as?: { userId: number }) => {
+  const res = await t.gql(
+    EVERYTHING,
+    {
+      alice: gid.user(ids.alice),
+      bob: gid.user(ids.bob),
+      carol: gid.user(ids.carol),
+      post: gid.post(ids.post),
+      bobPost: gid.post(ids.bobPost),
+      question: gid.comment(ids.question),
+      answer: gid.comment(ids.answer),
+      onBob: gid.comment(ids.onBob),
+    },
+    as,
+  );
+  expect(res.errors).toBeUndefined();
+  return res.data as Record<string, any>;
+};
+
+const DELETE_USER =
+  'mutation($id: ID!, $reason: String) { deleteUser(id: $id, reason: $reason) { id deletedCount } }';
+const DELETE_POST = 'mutation($id: ID!) { deletePost(id: $id) { id deletedCount } }';
+
+describe('a deleted user', () => {
+  it('vanishes from every path, with their posts, their comments and everything beneath', async () => {
+    const before = await read();
+    expect(before.users.totalCount).toBe(3);
+    expect(before.bob.followers.totalCount).toBe(1);
+
+    const res = await t.gql(DELETE_USER, { id: gid.user(ids.alice) }, { userId: ids.alice });
+    // alice, her post, bob's question on it, her answer, her comment on bob's post.
+    expect(res.data?.deleteUser).toEqual({ id: gid.user(ids.alice), deletedCount: 5 });
+
+    const after = await read({ userId: ids.bob });
+    expect(after.users).toEqual({
+      totalCount: 2,
+      nodes: [{ id: gid.user(ids.carol) }, { id: gid.user(ids.bob) }],
+    });
+    expect(after.posts).toEqual({ totalCount: 1, nodes: [{ id: gid.post(ids.bobPost) }] });
+    for (const key of [
+      'userById',
+      'userByName',
+      'post',
+      'question',
+      'answer',
+      'nodeUser',
+      'nodePost',
+      'nodeComment',
+      'onBob',
+    ]) {
+      expect(after[key], key).toBeNull();
+    }
+    expect(after.bob.comments).toEqual({ totalCount: 0, nodes: [] });
+    expect(after.bob.followers).toEqual({ totalCount: 0, nodes: [] });
+    expect(after.carol.following).toEqual({ totalCount: 0, nodes: [] });
+    expect(after.bobPost).toEqual({ commentCount: 0, comments: { totalCount: 0, nodes: [] } });
+  });
+
+  it('can no longer authenticate, and is NOT_FOUND to follow, with the message of an unknown user', async () => {
+    await t.gql(DELETE_USER, { id: gid.user(ids.alice) }, { userId: ids.alice });
+    const own = await t.gql('{ viewer { id } }', {}, { userId: ids.alice });
+    expect(own.status).toBe(401);
+    expect(codes(own)).toEqual(['UNAUTHENTICATED']);
+
+    const deleted = await t.gql(
+      'mutation($id: ID!) { follow(userId: $id) { id } }',
+      { id: gid.user(ids.alice) },
+      { userId: ids.bob },
+    );
+    const unknown = await t.gql(
+      'mutation($id: ID!) { follow(userId: $id) { id } }',
+      { id: gid.user(999_999) },
+      { userId: ids.bob },
+    );
+    expect(codes(deleted)).toEqual(['NOT_FOUND']);
+    expect(deleted.errors?.[0]?.message).toBe(unknown.errors?.[0]?.message);
+  });
+});
+
+describe('a deleted post', () => {
+  it('takes its comments with it, and every path to them', async () => {
+    const res = await t.gql(DELETE_POST, { id: gid.post(ids.post) }, { userId: ids.alice });
+    expect(res.data?.deletePost.deletedCount).toBe(3);
+    const after = await read();
+    expect(after.posts.totalCount).toBe(1);
+    expect([after.post, after.question, after.answer, after.nodePost, after.nodeComment]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(nodeIds(after.bob.comments)).toEqual([]);
+    // Alice herself and her comment on bob's post are untouched.
+    expect(after.userById).toEqual({ id: gid.user(ids.alice) });
+    expect(after.onBob).toEqual({ id: gid.comment(ids.onBob), author: { id: gid.user(ids.alice) } });
+  });
+
+  it('is NOT_FOUND to update, comment on or delete again, exactly like an unknown post', async () => {
+    await t.gql(DELETE_POST, { id: gid.post(ids.post) }, { userId: ids.alice });
+    const attempts = [
+      ['mutation($id: ID!) { updatePost(id: $id, input: { title: "x" }) { id } }', {}],
+      ['mutation($id: ID!) { createComment(input: { postId: $id, body: "x" }) { id } }', {}],
+      ['mutation($id: ID!) { deletePost(id: $id) { id } }', {}],
+    ] as const;
+    for (const [mutation] of attempts) {
+      const deleted = await t.gql(mutation, { id: gid.post(ids.post) }, { userId: ids.alice });
+      const unknown = await t.gql(mutation, { id: gid.post(424_242) }, { userId: ids.alice });
+      expect(codes(deleted), mutation).toEqual(['NOT_FOUND']);
+      expect(deleted.errors?.[0]?.message).toBe(unknown.errors?.[0]?.message);
+    }
+    const reply = await t.gql(
+      'mutation($post: ID!, $parent: ID!) { createComment(input: { postId: $post, parentId: $parent, body: "x" }) { id } }',
+      { post: gid.post(ids.bobPost), parent: gid.comment(ids.onBob) },
+      { userId: ids.bob },
+    );
+    expect(reply.errors).toBeUndefined();
+  });
+});
+
+describe('rows under hidden parents', () => {
+  it('hides a live comment whose post was tombstoned outside the API', async () => {
+    await t.sql('update post set deleted_at = now() where id = $1', [ids.post]);
+    const after = await read();
+    expect([after.question, after.answer, after.nodeComment]).toEqual([null, null, null]);
+    expect(after.bob.comments.totalCount).toBe(0);
+  });
+
+  it('hides a post by a tombstoned user, and comments on that post by live users', async () => {
+    await t.sql('update users set deleted_at = now() where id = $1', [ids.alice]);
+    const after = await read();
+    expect(after.post).toBeNull();
+    expect(after.question).toBeNull(); // bob's, on alice's post
+    expect(after.bob.comments).toEqual({ totalCount: 0, nodes: [] });
+    expect(after.onBob).toBeNull(); // alice's own comment
+    expect(after.bobPost.commentCount).toBe(0);
+  });
+
+  it('reads a nullable reference to a hidden row as null and keeps the row', async () => {
+    await t.sql('update comment set deleted_at = now() where id = $1', [ids.question]);
+    const after = await read();
+    expect(after.question).toBeNull();
+    expect(after.answer).toEqual({ id: gid.comment(ids.answer), parent: null });
+  });
+});
+
+describe('mutation payloads and later fields of the same request', () => {
+  it('see the state after each write, never a cached row', async () => {
+    const res = await t.gql(
+      `mutation($alice: ID!, $bobPost: ID!) {
+        before: createComment(input: { postId: $bobPost, body: "one" }) {
+          post { commentCount comments { nodes { author { username } } } }
+        }
+        gone: deleteUser(id: $alice) { deletedCount }
+        after: createComment(input: { postId: $bobPost, body: "two" }) {
+          post { commentCount comments { nodes { author { username } } } }
+        }
+        back: restoreUser(id: $alice) { username posts { totalCount } }
+      }`,
+      { alice: gid.user(ids.alice), bobPost: gid.post(ids.bobPost) },
+      { userId: ids.carol, scopes: ['content:moderate'] },
+    );
+    expect(res.errors).toBeUndefined();
+    const authors = (key: string) => res.data?.[key].post.comments.nodes.map((n: any) => n.author.username);
+    expect(res.data?.before.post.commentCount).toBe(2);
+    expect(authors('before')).toEqual(['alice', 'carol']);
+    expect(res.data?.gone.deletedCount).toBe(5);
+    expect(res.data?.after.post.commentCount).toBe(2);
+    expect(authors('after')).toEqual(['carol', 'carol']);
+    expect(res.data?.back).toEqual({ username: 'alice', posts: { totalCount: 1 } });
+  });
+});
+
+describe('visibility modes', () => {
+  it('never share an entity manager or a loader cache', async () => {
+    await t.gql(DELETE_USER, { id: gid.user(ids.alice) }, { userId: ids.alice });
+    const { createContext } = await import('../../src/context.js');
+    const ctx = await createContext(
+      { orm: t.app.orm, softDelete: t.app.softDelete, verifyToken: async () => ({ sub: '', scopes: [] }) },
+      undefined,
+    );
+    const everything = ctx.read('all');
+    const tombstone = await everything.loaders.user.load(ids.alice);
+    expect(tombstone?.deletedAt).toBeInstanceOf(Date);
+    expect(await everything.em.findOne(User, ids.alice)).toBe(tombstone);
+    // The trap (MikroORM #7084): a findOne by primary key answered from the identity map.
+    const live = ctx.read();
+    expect(live.em).not.toBe(everything.em);
+    expect(await live.em.findOne(User, ids.alice)).toBeNull();
+    expect(await live.loaders.user.load(ids.alice)).toBeNull();
+  });
+});
