@@ -8,11 +8,20 @@ const CHUNK = 1_000;
 
 /**
  * A runner on `em`'s connection, inside `transaction` when given. The toolkit writes tombstones
- * in plain SQL so that a cascade over thousands of rows never loads them as entities.
+ * in plain SQL so that a cascade over thousands of rows never loads them as entities. Database
+ * errors come out converted, as the ORM's own exceptions.
  */
 export function sqlRunner(em: EntityManager, transaction?: Transaction): SqlRunner {
   const connection = em.getConnection();
-  return (sql, params = []) => connection.execute(sql, params, 'all', transaction);
+  const driver = em.getDriver();
+  return async (sql, params = []) => {
+    try {
+      return await connection.execute(sql, params, 'all', transaction);
+    } catch (error) {
+      // Raise what the ORM raises for the same failure (e.g. UniqueConstraintViolationException).
+      throw error instanceof Error ? driver.convertException(error) : error;
+    }
+  };
 }
 
 /** Quotes an identifier from entity metadata for PostgreSQL. */
