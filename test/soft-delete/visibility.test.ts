@@ -37,10 +37,10 @@ const EVERYTHING = /* GraphQL */ `
   query($alice: ID!, $bob: ID!, $carol: ID!, $post: ID!, $bobPost: ID!, $question: ID!, $answer: ID!, $onBob: ID!) {
     users { totalCount nodes { id } }
     posts { totalCount nodes { id } }
-    userById: user(id: $alice) { id }
+    userById: user(id: $alice) { id posts { totalCount nodes { id } } }
     userByName: user(username: "alice") { id }
     post(id: $post) { id }
-    question: comment(id: $question) { id }
+    question: comment(id: $question) { id replies { totalCount nodes { id } } }
     answer: comment(id: $answer) { id parent { id } }
     nodeUser: node(id: $alice) { id }
     nodePost: node(id: $post) { id }
@@ -150,7 +150,7 @@ describe('a deleted post', () => {
     ]);
     expect(nodeIds(after.bob.comments)).toEqual([]);
     // Alice herself and her comment on bob's post are untouched.
-    expect(after.userById).toEqual({ id: gid.user(ids.alice) });
+    expect(after.userById).toEqual({ id: gid.user(ids.alice), posts: { totalCount: 0, nodes: [] } });
     expect(after.onBob).toEqual({ id: gid.comment(ids.onBob), author: { id: gid.user(ids.alice) } });
   });
 
@@ -173,6 +173,27 @@ describe('a deleted post', () => {
       { userId: ids.bob },
     );
     expect(reply.errors).toBeUndefined();
+  });
+});
+
+describe('a deleted reply', () => {
+  it("leaves its parent's replies and its post's count", async () => {
+    const before = await read();
+    expect(before.question.replies).toEqual({ totalCount: 1, nodes: [{ id: gid.comment(ids.answer) }] });
+    const res = await t.gql(
+      'mutation($id: ID!) { deleteComment(id: $id) { deletedCount } }',
+      { id: gid.comment(ids.answer) },
+      { userId: ids.alice },
+    );
+    expect(res.data?.deleteComment.deletedCount).toBe(1);
+    const after = await read();
+    expect(after.question.replies).toEqual({ totalCount: 0, nodes: [] });
+    expect(after.answer).toBeNull();
+    expect(after.bob.posts.nodes).toHaveLength(1);
+    const post = await t.gql('query($id: ID!) { post(id: $id) { commentCount } }', {
+      id: gid.post(ids.post),
+    });
+    expect(post.data?.post.commentCount).toBe(1);
   });
 });
 

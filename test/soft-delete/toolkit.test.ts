@@ -1,0 +1,254 @@
+import { randomBytes } from 'node:crypto';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { defineEntity, type EntityManager, p } from '@mikro-orm/core';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { type ExecutionResult, GraphQLList, GraphQLNonNull, graphql } from 'graphql';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDatabaseIfMissing, withDatabase } from '../../src/db/database.js';
+import {
+  AuditEvent,
+  assertSoftDeleteSetup,
+  SoftDelete,
+  softDeleteCascades,
+  softDeleteDirective,
+  tombstoneProperties,
+} from '../../src/soft-delete/index.js';
+
+/*
+ * The toolkit on a throwaway schema and entity of its own, as a developer adopting it would use
+ * it: no code in here knows about tombstones except `...tombstoneProperties()` and `@softDelete`.
+ */
+
+const TagSchema = defineEntity({
+  name: 'Tag',
+  properties: { id: p.integer().primary(), label: p.string(), ...tombstoneProperties() },
+});
+class Tag extends TagSchema.class {}
+TagSchema.setClass(Tag);
+
+const PlainSchema = defineEntity({ name: 'Plain', properties: { id: p.integer().primary() } });
+class Plain extends PlainSchema.class {}
+PlainSchema.setClass(Plain);
+
+const HalfSchema = defineEntity({
+  name: 'Half',
+  properties: { id: p.integer().primary(), deletedAt: p.datetime().nullable() },
+});
+class Half extends HalfSchema.class {}
+HalfSchema.setClass(Half);
+
+const TAG_SDL = /* GraphQL */ `
+  type Tag @softDelete { id: Int! label: String! }
+  type Query {
+    tags: [Tag!]!
+    tag(id: Int!): Tag
+    "Deliberately reads around the filter, to show the guard."
+    leakyTags: [Tag!]!
+    leakyTag(id: Int!): Tag
+  }
+  type Mutation {
+    createTag(label: String!): Tag!
+    deleteTag(id: Int!): Boolean!
+    restoreTag(id: Int!): Tag
+  }
+`;
+
+interface Ctx {
+  em: EntityManager;
+  softDelete: SoftDelete;
+}
+
+const resolvers = {
+  Query: {
+    tags: (_: unknown, __: unknown, { em }: Ctx) => em.find(Tag, {}, { orderBy: { id: 'asc' } }),
+    tag: (_: unknown, { id }: { id: number }, { em }: Ctx) => em.findOne(Tag, id),
+    leakyTags: (_: unknown, __: unknown, { em, softDelete }: Ctx) =>
+      softDelete.forkIncludingDeleted(em).find(Tag, {}, { orderBy: { id: 'asc' } }),
+    leakyTag: (_: unknown, { id }: { id: number }, { em, softDelete }: Ctx) =>
+      softDelete.forkIncludingDeleted(em).findOne(Tag, id),
+  },
+  Mutation: {
+    createTag: async (_: unknown, { label }: { label: string }, { em }: Ctx) => {
+      const tag = em.create(Tag, { label });
+      await em.flush();
+      return tag;
+    },
+    // A plain ORM remove: the toolkit turns it into a tombstone.
+    deleteTag: async (_: unknown, { id }: { id: number }, { em }: Ctx) => {
+      em.remove(await em.findOneOrFail(Tag, id));
+      await em.flush();
+      return true;
+    },
+    restoreTag: async (_: unknown, { id }: { id: number }, { em, softDelete }: Ctx) => {
+      await softDelete.restore(em, 'Tag', id, { actor: null });
+      return em.fork().findOne(Tag, id);
+    },
+  },
+};
+
+function buildTagSchema(sdl = TAG_SDL) {
+  const directive = softDeleteDirective('softDelete');
+  const schema = makeExecutableSchema({ typeDefs: [directive.typeDefs, sdl], resolvers });
+  return { directive, schema: directive.transformer(schema) };
+}
+
+async function initOrm(clientUrl: string, entities: unknown[], softDelete: SoftDelete) {
+  return MikroORM.init({
+    clientUrl,
+    entities: entities as never[],
+    allowGlobalContext: false,
+    ...softDelete.ormOptions(),
+  });
+}
+
+let adminUrl: string;
+let databaseUrl: string;
+let databaseName: string;
+beforeAll(async () => {
+  adminUrl = inject('adminDatabaseUrl');
+  databaseName = `tombstone_toolkit_${randomBytes(4).toString('hex')}`;
+  await createDatabaseIfMissing(adminUrl, databaseName);
+  databaseUrl = withDatabase(adminUrl, databaseName);
+});
+afterAll(async () => {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${admin.escapeIdentifier(databaseName)} with (force)`);
+  await admin.end();
+});
+
+describe('adding soft delete to a new type', () => {
+  let orm: MikroORM;
+  let softDelete: SoftDelete;
+  let run: (source: string, variables?: Record<string, unknown>) => Promise<ExecutionResult>;
+
+  beforeAll(async () => {
+    const { schema } = buildTagSchema();
+    softDelete = new SoftDelete({ cascades: softDeleteCascades(schema) });
+    orm = await initOrm(databaseUrl, [Tag, AuditEvent], softDelete);
+    await orm.schema.create();
+    assertSoftDeleteSetup(schema, softDelete);
+    run = (source, variableValues) =>
+      graphql({
+        schema,
+        source,
+        variableValues,
+        contextValue: { em: orm.em.fork(), softDelete } satisfies Ctx,
+      });
+  });
+  afterAll(() => orm?.close());
+
+  it('hides, deletes and restores it with no other code', async () => {
+    const created = await run('mutation { a: createTag(label: "a") { id } b: createTag(label: "b") { id } }');
+    const { a, b } = created.data as { a: { id: number }; b: { id: number } };
+    expect((await run('{ tags { label } }')).data).toEqual({ tags: [{ label: 'a' }, { label: 'b' }] });
+
+    expect((await run('mutation($id: Int!) { deleteTag(id: $id) }', { id: a.id })).errors).toBeUndefined();
+    expect((await run('{ tags { label } }')).data).toEqual({ tags: [{ label: 'b' }] });
+    expect((await run('query($id: Int!) { tag(id: $id) { label } }', { id: a.id })).data).toEqual({
+      tag: null,
+    });
+    const [row] = await orm.em
+      .fork()
+      .getConnection()
+      .execute('select deleted_at, delete_batch from tag where id = ?', [a.id]);
+    expect(Date.parse(row.deleted_at)).toBeGreaterThan(Date.now() - 60_000);
+    expect(row.delete_batch).toMatch(/^[0-9a-f-]{36}$/);
+    const [event] = await orm.em
+      .fork()
+      .getConnection()
+      .execute('select action, entity_type, row_count from soft_delete_audit');
+    expect(event).toEqual({ action: 'delete', entity_type: 'Tag', row_count: 1 });
+
+    const restored = await run('mutation($id: Int!) { restoreTag(id: $id) { label } }', { id: a.id });
+    expect(restored.data).toEqual({ restoreTag: { label: 'a' } });
+    expect((await run('{ tags { label } }')).data).toEqual({ tags: [{ label: 'a' }, { label: 'b' }] });
+    expect(b.id).toBeGreaterThan(a.id);
+  });
+
+  it('guards every field that can return it: a tombstone that gets past the filter never reaches the client', async () => {
+    const { data } = await run('mutation { createTag(label: "doomed") { id } }');
+    const id = (data as { createTag: { id: number } }).createTag.id;
+    await run('mutation($id: Int!) { deleteTag(id: $id) }', { id });
+    const leaky = await run('query($id: Int!) { leakyTags { label } leakyTag(id: $id) { label } }', { id });
+    expect(leaky.errors).toBeUndefined();
+    expect((leaky.data?.leakyTags as { label: string }[]).map((tag) => tag.label)).not.toContain('doomed');
+    expect(leaky.data?.leakyTag).toBeNull();
+  });
+});
+
+describe('the startup cross-check', () => {
+  const check = async (
+    sdl: string,
+    entities: unknown[],
+    mutate = (s: ReturnType<typeof buildTagSchema>['schema']) => s,
+  ) => {
+    const { schema } = buildTagSchema(sdl);
+    const softDelete = new SoftDelete({ cascades: softDeleteCascades(schema) });
+    const orm = await initOrm(databaseUrl, [...entities, AuditEvent], softDelete);
+    try {
+      assertSoftDeleteSetup(mutate(schema), softDelete);
+    } finally {
+      await orm.close();
+    }
+  };
+  const QUERY = 'type Query { tags: [Tag!]! tag(id: Int!): Tag leakyTags: [Tag!]! leakyTag(id: Int!): Tag }';
+  const MUTATION =
+    'type Mutation { createTag(label: String!): Tag! deleteTag(id: Int!): Boolean! restoreTag(id: Int!): Tag }';
+
+  it('passes a complete setup', async () => {
+    await expect(check(TAG_SDL, [Tag])).resolves.toBeUndefined();
+  });
+
+  it('names an entity with tombstones whose type is not @softDelete', async () => {
+    await expect(check(`type Tag { id: Int! label: String! } ${QUERY} ${MUTATION}`, [Tag])).rejects.toThrow(
+      'Entity Tag has tombstone properties, but no GraphQL type is marked @softDelete.',
+    );
+  });
+
+  it('names a @softDelete type whose entity is missing or has no tombstones, all at once', async () => {
+    const sdl = `${TAG_SDL} type Ghost @softDelete { id: Int! } type Plain @softDelete { id: Int! }`;
+    const error = await check(sdl, [Tag, Plain]).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain('Ghost is @softDelete, but there is no entity named Ghost');
+    expect((error as Error).message).toContain(
+      'Plain is @softDelete, but entity Plain lacks the tombstone properties',
+    );
+  });
+
+  it('names a field that can return a soft-deletable type without the guard', async () => {
+    const addUnguarded = (schema: ReturnType<typeof buildTagSchema>['schema']) =>
+      mapSchema(schema, {
+        [MapperKind.ROOT_OBJECT]: (type) => {
+          if (type.name !== 'Query') return type;
+          const config = type.toConfig();
+          const tag = schema.getType('Tag') as never;
+          config.fields.sneaky = { type: new GraphQLNonNull(new GraphQLList(tag)) };
+          return new (type.constructor as new (c: typeof config) => typeof type)(config);
+        },
+      });
+    await expect(check(TAG_SDL, [Tag], addUnguarded)).rejects.toThrow(
+      'Query.sneaky can return Tag but is not covered by the visibility guard.',
+    );
+  });
+
+  it('refuses a cascade along a relation that does not exist', async () => {
+    const sdl = TAG_SDL.replace('type Tag @softDelete', 'type Tag @softDelete(cascade: ["Tag.parent"])');
+    await expect(check(sdl, [Tag])).rejects.toThrow(
+      '@softDelete on Tag cascades along "Tag.parent", which is not a many-to-one from a soft-deletable entity to Tag.',
+    );
+  });
+
+  it('refuses an entity with only some of the tombstone properties', async () => {
+    await expect(check(TAG_SDL, [Tag, Half])).rejects.toThrow(
+      'Half has some tombstone properties but lacks deletedBy, deleteReason, deleteBatch.',
+    );
+  });
+
+  it('refuses to apply the transformer twice', () => {
+    const { directive, schema } = buildTagSchema();
+    expect(() => directive.transformer(schema)).toThrow('already been applied');
+  });
+});
