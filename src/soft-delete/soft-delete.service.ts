@@ -20,7 +20,7 @@ import {
   type SoftDeleteFilterParams,
 } from './soft-delete.filter.js';
 import { type CascadeCoordinate, SoftDeleteModel } from './soft-delete.model.js';
-import { sqlRunner } from './sql-runner.js';
+import { type SqlRunner, sqlRunner } from './sql-runner.js';
 import type { Tombstoned } from './tombstone.properties.js';
 import { type DeleteResult, TombstoneSubscriber } from './tombstone.subscriber.js';
 
@@ -165,18 +165,7 @@ export class SoftDelete {
       }
       const batchId = row.delete_batch as string;
       const restored = await clearBatch(run, this.model, batchId);
-      const refs = refsOf(restored);
-      await appendAuditEvent(run, {
-        action: 'restore',
-        entityType: entityName,
-        entityId: String(id),
-        actorId: options.actor,
-        reason: null,
-        batchId,
-        refs,
-        at: new Date(),
-      });
-      return { batchId, count: refs.length, refs };
+      return record(run, 'restore', entityName, id, options.actor, batchId, restored);
     });
   }
 
@@ -204,24 +193,13 @@ export class SoftDelete {
       );
       const rows = merge(batch, below);
       await deleteRows(run, this.model, rows);
-      const refs = refsOf(rows);
-      await appendAuditEvent(run, {
-        action: 'purge',
-        entityType: entityName,
-        entityId: String(id),
-        actorId: options.actor,
-        reason: null,
-        batchId,
-        refs,
-        at: new Date(),
-      });
-      return { batchId, count: refs.length, refs };
+      return record(run, 'purge', entityName, id, options.actor, batchId, rows);
     });
   }
 
   /** Locks the row and checks it is a tombstoned batch root the caller may act on. */
   private async lockRoot(
-    run: ReturnType<typeof sqlRunner>,
+    run: SqlRunner,
     entityName: string,
     id: unknown,
     options: ActorOptions,
@@ -251,6 +229,30 @@ export class SoftDelete {
   private describe(entity: string, id: unknown): { label: string; id: string } {
     return this.#options.describe?.(entity, id) ?? { label: `${entity} ${id}`, id: String(id) };
   }
+}
+
+/** Appends the audit event of a restore or purge and reports what it did. */
+async function record(
+  run: SqlRunner,
+  action: 'restore' | 'purge',
+  entityName: string,
+  id: unknown,
+  actor: string | null,
+  batchId: string,
+  rows: RowSet,
+): Promise<BatchResult> {
+  const refs = refsOf(rows);
+  await appendAuditEvent(run, {
+    action,
+    entityType: entityName,
+    entityId: String(id),
+    actorId: actor,
+    reason: null,
+    batchId,
+    refs,
+    at: new Date(),
+  });
+  return { batchId, count: refs.length, refs };
 }
 
 function merge(a: RowSet, b: RowSet): RowSet {

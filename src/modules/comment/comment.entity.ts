@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { createdAtProperty } from '../../db/created-at.property.js';
 import { tombstoneProperties } from '../../soft-delete/tombstone.properties.js';
 import { Post } from '../post/post.entity.js';
 import { User } from '../user/user.entity.js';
@@ -11,10 +12,7 @@ const CommentSchema = defineEntity({
     author: () => p.manyToOne(User).deleteRule('cascade'),
     parent: () => p.manyToOne(Comment).nullable().deleteRule('cascade'),
     body: p.text(),
-    createdAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
+    createdAt: createdAtProperty(),
     ...tombstoneProperties(),
   },
   indexes: [

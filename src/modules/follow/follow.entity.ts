@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { createdAtProperty } from '../../db/created-at.property.js';
 import { User } from '../user/user.entity.js';
 
 const FollowSchema = defineEntity({
@@ -7,10 +8,7 @@ const FollowSchema = defineEntity({
     id: p.integer().primary(),
     follower: () => p.manyToOne(User).deleteRule('cascade'),
     followee: () => p.manyToOne(User).deleteRule('cascade'),
-    createdAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
+    createdAt: createdAtProperty(),
   },
   uniques: [{ name: 'follow_follower_id_followee_id_unique', properties: ['follower', 'followee'] }],
   indexes: [

@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { createdAtProperty } from '../../db/created-at.property.js';
 import { tombstoneProperties } from '../../soft-delete/tombstone.properties.js';
 import { User } from '../user/user.entity.js';
 
@@ -9,10 +10,7 @@ const PostSchema = defineEntity({
     author: () => p.manyToOne(User).deleteRule('cascade'),
     title: p.string().length(200),
     body: p.text(),
-    createdAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
+    createdAt: createdAtProperty(),
     ...tombstoneProperties(),
   },
   indexes: [

@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { createdAtProperty } from '../../db/created-at.property.js';
 import { tombstoneProperties } from '../../soft-delete/tombstone.properties.js';
 
 const UserSchema = defineEntity({
@@ -11,10 +12,7 @@ const UserSchema = defineEntity({
     email: p.string().length(254),
     displayName: p.string().length(64),
     bio: p.text().nullable(),
-    createdAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
+    createdAt: createdAtProperty(),
     ...tombstoneProperties(),
   },
   // Unique among live users only, so a tombstoned account never blocks re-registration.
