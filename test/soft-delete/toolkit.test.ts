@@ -174,9 +174,9 @@ describe('adding soft delete to a new type', () => {
     await run('mutation($id: Int!) { deleteTag(id: $id) }', { id });
     const leaky = await run('query($id: Int!) { leakyTags { label } leakyTag(id: $id) { label } }', { id });
     expect(leaky.errors).toBeUndefined();
-    const data = leaky.data as { leakyTags: { label: string }[]; leakyTag: unknown };
-    expect(data.leakyTags.map((tag) => tag.label)).toEqual(['a', 'b']);
-    expect(data.leakyTag).toBeNull();
+    const seen = leaky.data as { leakyTags: { label: string }[]; leakyTag: unknown };
+    expect(seen.leakyTags.map((tag) => tag.label)).toEqual(['a', 'b']);
+    expect(seen.leakyTag).toBeNull();
   });
 });
 
