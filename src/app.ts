@@ -6,6 +6,9 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { scopeCheckPlugin } from './auth/scope-check.plugin.js';
+import { assertScopeCoverage } from './auth/scope-coverage.js';
+import { Scope } from './auth/scopes.js';
 import { createTokenVerifier } from './auth/token.service.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
@@ -16,7 +19,12 @@ import { toGlobalId } from './graphql/global-id.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
 import { buildSchema } from './schema.js';
-import { assertSoftDeleteSetup, SoftDelete, softDeleteCascades } from './soft-delete/index.js';
+import {
+  assertSoftDeleteSetup,
+  INCLUDE_DELETED_ARGUMENT,
+  SoftDelete,
+  softDeleteCascades,
+} from './soft-delete/index.js';
 
 /** A running Tombstone server. */
 export interface App {
@@ -44,12 +52,19 @@ export type Log = (line: string) => void;
 export async function startApp(config: AppConfig, log: Log = console.log): Promise<App> {
   // The schema comes first: its @softDelete declarations configure the ORM's soft-delete toolkit.
   const schema = buildSchema();
+  assertScopeCoverage(schema, {
+    gatedArguments: { [INCLUDE_DELETED_ARGUMENT]: Scope.auditRead },
+    gatedFields: { deletedAt: Scope.auditRead, deletedBy: Scope.auditRead, deleteReason: Scope.auditRead },
+  });
   const softDelete = new SoftDelete({ cascades: softDeleteCascades(schema), describe: describeRow });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   let orm: MikroORM | undefined;
   try {
     orm = await initORM({ clientUrl: database.url, ...softDelete.ormOptions() }, { migrate: true });
-    assertSoftDeleteSetup(schema, softDelete);
+    assertSoftDeleteSetup(schema, softDelete, {
+      'Query.viewer': 'always live: a deleted user cannot authenticate',
+      'Query.trash': 'lists tombstones only',
+    });
     if (config.seedDemoData && (await seedDemoData(orm.em.fork())))
       log('Seeded demo data into the empty database.');
     const ready = orm;
@@ -117,6 +132,7 @@ function createApollo(
       // Cache hints are unused, and the plugin costs throughput on wide responses.
       ApolloServerPluginCacheControlDisabled(),
       queryLimitsPlugin(config.limits),
+      scopeCheckPlugin<GraphQLContext>((context) => context.viewer),
     ],
     formatError: (formatted, error) => {
       const original = unwrapResolverError(error);

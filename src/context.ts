@@ -8,10 +8,7 @@ import { fromGlobalId } from './graphql/global-id.js';
 import { Comment } from './modules/comment/comment.entity.js';
 import { Post } from './modules/post/post.entity.js';
 import { User } from './modules/user/user.entity.js';
-import type { SoftDelete } from './soft-delete/index.js';
-
-/** `live`: tombstones (and rows under hidden parents) are hidden; `all`: an auditor sees everything. */
-export type Visibility = 'live' | 'all';
+import { RequestReads, type SoftDelete, type ReadScope as ToolkitReadScope } from './soft-delete/index.js';
 
 /** Per-request loaders of one visibility mode. */
 export interface Loaders {
@@ -21,11 +18,7 @@ export interface Loaders {
 }
 
 /** An entity manager and the loaders on top of it, for reads in one visibility mode. */
-export interface ReadScope {
-  visibility: Visibility;
-  em: EntityManager;
-  loaders: Loaders;
-}
+export type ReadScope = ToolkitReadScope<Loaders, EntityManager>;
 
 /** What every resolver receives. Nothing in it is shared between requests. */
 export interface GraphQLContext {
@@ -33,11 +26,10 @@ export interface GraphQLContext {
   viewer: Viewer | null;
   softDelete: SoftDelete;
   /**
-   * Reads as this request sees them. Each visibility mode has its own entity manager (its own
-   * identity map) and its own loaders, so a tombstone loaded for an auditor can never be served
-   * from a cache to a plain read.
+   * Reads as this request sees them: one entity manager and one set of loaders per visibility
+   * mode, and the rules for which mode a field reads in (see `RequestReads`).
    */
-  read(visibility?: Visibility): ReadScope;
+  reads: RequestReads<Loaders, EntityManager>;
   /**
    * Runs one mutation on a fresh entity manager, then drops every read cache of the request, so
    * that later fields (and the mutation's own payload) read the state after the write.
@@ -53,38 +45,24 @@ export interface ContextDependencies {
 }
 
 /**
- * A plain object with closures, not a class with private fields: Apollo Server shallow-copies the
- * context for each operation, and a copy would lose access to private state.
+ * A plain object, not a class with private fields: Apollo Server shallow-copies the context for
+ * each operation, and a copy would lose access to private state.
  */
 function requestContext(deps: ContextDependencies): GraphQLContext {
-  const scopes = new Map<Visibility, ReadScope>();
-  const read = (visibility: Visibility = 'live'): ReadScope => {
-    let scope = scopes.get(visibility);
-    if (!scope) {
-      const root = deps.orm.em;
-      const em = visibility === 'all' ? deps.softDelete.forkIncludingDeleted(root) : root.fork();
-      scope = {
-        visibility,
-        em,
-        loaders: {
-          user: entityLoader(em, User),
-          post: entityLoader(em, Post),
-          comment: entityLoader(em, Comment),
-        },
-      };
-      scopes.set(visibility, scope);
-    }
-    return scope;
-  };
+  const reads = new RequestReads<Loaders, EntityManager>(deps.orm.em, deps.softDelete, (em) => ({
+    user: entityLoader(em, User),
+    post: entityLoader(em, Post),
+    comment: entityLoader(em, Comment),
+  }));
   return {
     viewer: null,
     softDelete: deps.softDelete,
-    read,
+    reads,
     async write(work) {
       try {
         return await work(deps.orm.em.fork());
       } finally {
-        scopes.clear();
+        reads.reset();
       }
     },
   };
@@ -104,7 +82,8 @@ export async function createContext(
 
   const claims = await deps.verifyToken(authorization);
   const subject = fromGlobalId(claims.sub);
-  const user = subject?.type === 'User' ? await context.read().loaders.user.load(subject.id) : null;
+  const user =
+    subject?.type === 'User' ? await context.reads.scope('live').loaders.user.load(subject.id) : null;
   if (!user) throw UnauthenticatedError.invalidToken();
   context.viewer = { userId: user.id, scopes: new Set(claims.scopes) };
   return context;

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { scopeDirectivesTypeDefs } from './auth/scope.directives.js';
+import { Scope } from './auth/scopes.js';
+import type { GraphQLContext } from './context.js';
 import type { Resolvers } from './generated/graphql.js';
 import { DateTimeScalar } from './graphql/date-time.scalar.js';
+import { auditResolvers } from './modules/audit/audit.resolvers.js';
 import { commentResolvers } from './modules/comment/comment.resolvers.js';
 import { followResolvers } from './modules/follow/follow.resolvers.js';
 import { moderationResolvers } from './modules/moderation/moderation.resolvers.js';
@@ -12,7 +16,7 @@ import { userResolvers } from './modules/user/user.resolvers.js';
 import { softDeleteDirective } from './soft-delete/index.js';
 
 /** The SDL files, in the order they are merged; `relay.graphql` declares the root types. */
-export const SDL_FILES = ['relay', 'user', 'post', 'comment', 'follow', 'moderation'];
+export const SDL_FILES = ['relay', 'user', 'post', 'comment', 'follow', 'moderation', 'audit'];
 
 /** Reads the SDL from `schema/` (next to `src/` and `dist/`). */
 export function loadTypeDefs(): string[] {
@@ -27,17 +31,30 @@ const resolvers: Resolvers[] = [
   commentResolvers,
   followResolvers,
   moderationResolvers,
+  auditResolvers,
 ];
 
 /**
- * Builds the executable schema and refuses to start when it is incomplete: every root field
- * needs a resolver and every resolver a field, so a typo cannot silently return null.
+ * Builds the executable schema: the SDL of `schema/`, the scope directives, and the soft-delete
+ * directive, which adds the tombstone fields to every `@softDelete` type and guards every field
+ * that can return one. Refuses to build when it is incomplete: every root field needs a resolver
+ * and every resolver a field, so a typo cannot silently return null.
  */
 export function buildSchema(): GraphQLSchema {
-  const softDelete = softDeleteDirective('softDelete');
+  const softDelete = softDeleteDirective('softDelete', {
+    reads: (context) => (context as GraphQLContext).reads,
+    tombstoneFields: {
+      timestampType: 'DateTime',
+      actorType: 'User',
+      resolveActor: (actorId, context) =>
+        (context as GraphQLContext).reads.scope('all').loaders.user.load(Number(actorId)),
+      gate: `@requiresScopes(scopes: [["${Scope.auditRead}"]])`,
+    },
+  });
+  const augmented = softDelete.augment(loadTypeDefs());
   const schema = makeExecutableSchema({
-    typeDefs: [softDelete.typeDefs, ...loadTypeDefs()],
-    resolvers: resolvers as Parameters<typeof makeExecutableSchema>[0]['resolvers'],
+    typeDefs: [scopeDirectivesTypeDefs, softDelete.typeDefs, ...augmented.typeDefs],
+    resolvers: [...resolvers, augmented.resolvers] as Parameters<typeof makeExecutableSchema>[0]['resolvers'],
     resolverValidationOptions: {
       requireResolversToMatchSchema: 'error',
       requireResolversForResolveType: 'error',

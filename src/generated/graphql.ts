@@ -4,6 +4,7 @@ import type { User as UserEntity } from '../modules/user/user.entity.js';
 import type { Post as PostEntity } from '../modules/post/post.entity.js';
 import type { Comment as CommentEntity } from '../modules/comment/comment.entity.js';
 import type { Connection as ConnectionEntity } from '../graphql/connection.js';
+import type { AuditEvent as AuditEventEntity } from '../soft-delete/index.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -18,6 +19,51 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An ISO-8601 timestamp in UTC with millisecond precision, e.g. `2026-11-21T08:00:00.000Z`. */
   DateTime: { input: Date; output: Date; }
+};
+
+/** What an audit event records. */
+export type AuditAction =
+  | 'DELETE'
+  | 'PURGE'
+  | 'RESTORE';
+
+/** One line of the append-only soft-delete audit log. */
+export type AuditEvent = {
+  __typename?: 'AuditEvent';
+  action: AuditAction;
+  /** Who acted; null once that user is purged (actorId keeps their id). */
+  actor?: Maybe<User>;
+  actorId?: Maybe<Scalars['ID']['output']>;
+  /** The deletion batch the action concerned: a delete creates it, a restore or purge names it. */
+  batchId: Scalars['ID']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** The global id of that row; it may be purged by now. */
+  entityId: Scalars['ID']['output'];
+  /** The global ids of every row the action covered, cascades included. */
+  entityIds: Array<Scalars['ID']['output']>;
+  /** The type of the row the action was addressed to (the root of its batch). */
+  entityType: Scalars['String']['output'];
+  /** Opaque id of the event. */
+  id: Scalars['ID']['output'];
+  /** The reason given with a delete. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** How many rows the action tombstoned, restored or purged. */
+  rowCount: Scalars['Int']['output'];
+};
+
+/** A page of audit events, newest first; see `UserConnection` for `first` and `after`. */
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  edges: Array<AuditEventEdge>;
+  nodes: Array<AuditEvent>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEvent;
 };
 
 /** A comment on a post, or a reply to another comment on the same post. */
@@ -39,6 +85,7 @@ export type Comment = Node & {
 export type CommentRepliesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A page of comments; see `UserConnection` for `first` and `after`. */
@@ -241,6 +288,7 @@ export type Post = Node & {
 export type PostCommentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A page of posts; see `UserConnection` for `first` and `after`. */
@@ -269,12 +317,23 @@ export type PurgePayload = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The audit log, newest first. With `entityId`, every event whose batch covers that row, whether
+   * it was the root or reached by a cascade.
+   */
+  auditLog: AuditEventConnection;
   comment?: Maybe<Comment>;
-  /** Fetches any object by its global id; null when it does not exist. */
+  /** Fetches any object by its global id; null when it does not exist (or is deleted). */
   node?: Maybe<Node>;
   post?: Maybe<Post>;
   /** All posts, newest first. */
   posts: PostConnection;
+  /**
+   * Only deleted rows, most recently deleted first (all types, or those in `type`): what a
+   * moderator can restore. Scope audit:read or content:moderate; the tombstone fields, and
+   * includeDeleted below, still need audit:read. Lists below a trash row show live rows by default.
+   */
+  trash: TombstoneConnection;
   /** Looks a user up by global id or by username (exactly one of the two). */
   user?: Maybe<User>;
   /** All users, newest first. */
@@ -284,29 +343,48 @@ export type Query = {
 };
 
 
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  entityId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryCommentArgs = {
   id: Scalars['ID']['input'];
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
 export type QueryPostArgs = {
   id: Scalars['ID']['input'];
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
 export type QueryPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryTrashArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  type?: InputMaybe<Array<SoftDeletableType>>;
 };
 
 
 export type QueryUserArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
   username?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -314,6 +392,7 @@ export type QueryUserArgs = {
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type RegisterInput = {
@@ -325,6 +404,44 @@ export type RegisterInput = {
   email: Scalars['String']['input'];
   /** 3–32 letters, digits or underscores. */
   username: Scalars['String']['input'];
+};
+
+/**
+ * A row that can be deleted (tombstoned), restored and purged. Deleted rows are hidden from
+ * everyone but auditors, whose includeDeleted: true shows them with these fields. The fields are
+ * added to every @softDelete type.
+ */
+export type SoftDeletable = {
+  /** Why the row was deleted, as its deleter wrote it. */
+  deleteReason?: Maybe<Scalars['String']['output']>;
+  /** When the row was deleted; null while it is live. */
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who deleted the row; null while it is live, or once that user is purged. */
+  deletedBy?: Maybe<User>;
+  id: Scalars['ID']['output'];
+  /** True once the row is deleted. Only includeDeleted: true or the trash ever show such a row. */
+  isDeleted: Scalars['Boolean']['output'];
+};
+
+/** The soft-deletable types, to filter the trash by. */
+export type SoftDeletableType =
+  | 'COMMENT'
+  | 'POST'
+  | 'USER';
+
+/** A page of deleted rows, most recently deleted first; see `UserConnection` for `first` and `after`. */
+export type TombstoneConnection = {
+  __typename?: 'TombstoneConnection';
+  edges: Array<TombstoneEdge>;
+  nodes: Array<SoftDeletable>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type TombstoneEdge = {
+  __typename?: 'TombstoneEdge';
+  cursor: Scalars['String']['output'];
+  node: SoftDeletable;
 };
 
 /** Fields left out stay as they are. */
@@ -359,6 +476,7 @@ export type User = Node & {
 export type UserCommentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -366,6 +484,7 @@ export type UserCommentsArgs = {
 export type UserFollowersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -373,6 +492,7 @@ export type UserFollowersArgs = {
 export type UserFollowingArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -380,6 +500,7 @@ export type UserFollowingArgs = {
 export type UserPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /**
@@ -478,10 +599,15 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PostEntity )
     | ( UserEntity )
   ;
+  SoftDeletable: never;
 };
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AuditAction: AuditAction;
+  AuditEvent: ResolverTypeWrapper<AuditEventEntity>;
+  AuditEventConnection: ResolverTypeWrapper<ConnectionEntity>;
+  AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Comment: ResolverTypeWrapper<CommentEntity>;
   CommentConnection: ResolverTypeWrapper<ConnectionEntity>;
@@ -501,7 +627,11 @@ export type ResolversTypes = {
   PurgePayload: ResolverTypeWrapper<PurgePayload>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterInput: RegisterInput;
+  SoftDeletable: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['SoftDeletable']>;
+  SoftDeletableType: SoftDeletableType;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  TombstoneConnection: ResolverTypeWrapper<ConnectionEntity>;
+  TombstoneEdge: ResolverTypeWrapper<Omit<TombstoneEdge, 'node'> & { node: ResolversTypes['SoftDeletable'] }>;
   UpdatePostInput: UpdatePostInput;
   User: ResolverTypeWrapper<UserEntity>;
   UserConnection: ResolverTypeWrapper<ConnectionEntity>;
@@ -510,6 +640,9 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AuditEvent: AuditEventEntity;
+  AuditEventConnection: ConnectionEntity;
+  AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
   Boolean: Scalars['Boolean']['output'];
   Comment: CommentEntity;
   CommentConnection: ConnectionEntity;
@@ -529,11 +662,40 @@ export type ResolversParentTypes = {
   PurgePayload: PurgePayload;
   Query: Record<PropertyKey, never>;
   RegisterInput: RegisterInput;
+  SoftDeletable: ResolversInterfaceTypes<ResolversParentTypes>['SoftDeletable'];
   String: Scalars['String']['output'];
+  TombstoneConnection: ConnectionEntity;
+  TombstoneEdge: Omit<TombstoneEdge, 'node'> & { node: ResolversParentTypes['SoftDeletable'] };
   UpdatePostInput: UpdatePostInput;
   User: UserEntity;
   UserConnection: ConnectionEntity;
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
+};
+
+export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  batchId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  entityIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditEventConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AuditEvent']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditEventEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
 };
 
 export type CommentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Comment'] = ResolversParentTypes['Comment']> = {
@@ -624,13 +786,31 @@ export type PurgePayloadResolvers<ContextType = GraphQLContext, ParentType exten
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  auditLog?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
   comment?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType, RequireFields<QueryCommentArgs, 'id'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
   posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QueryPostsArgs, 'first'>>;
+  trash?: Resolver<ResolversTypes['TombstoneConnection'], ParentType, ContextType, RequireFields<QueryTrashArgs, 'first'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, Partial<QueryUserArgs>>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
   viewer?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+};
+
+export type SoftDeletableResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SoftDeletable'] = ResolversParentTypes['SoftDeletable']> = {
+  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
+};
+
+export type TombstoneConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TombstoneConnection'] = ResolversParentTypes['TombstoneConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TombstoneEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['SoftDeletable']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TombstoneEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TombstoneEdge'] = ResolversParentTypes['TombstoneEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SoftDeletable'], ParentType, ContextType>;
 };
 
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
@@ -660,6 +840,9 @@ export type UserEdgeResolvers<ContextType = GraphQLContext, ParentType extends R
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  AuditEvent?: AuditEventResolvers<ContextType>;
+  AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
   Comment?: CommentResolvers<ContextType>;
   CommentConnection?: CommentConnectionResolvers<ContextType>;
   CommentEdge?: CommentEdgeResolvers<ContextType>;
@@ -673,6 +856,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PostEdge?: PostEdgeResolvers<ContextType>;
   PurgePayload?: PurgePayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SoftDeletable?: SoftDeletableResolvers<ContextType>;
+  TombstoneConnection?: TombstoneConnectionResolvers<ContextType>;
+  TombstoneEdge?: TombstoneEdgeResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;

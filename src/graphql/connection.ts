@@ -1,4 +1,5 @@
 import { BadUserInputError } from '../errors.js';
+import { READ_SCOPE, type Visibility } from '../soft-delete/index.js';
 
 /** `first` when the client gives none. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -9,6 +10,8 @@ export const MAX_PAGE_SIZE = 100;
 export interface CursorKey {
   createdAt: Date;
   id: number;
+  /** The row's type, for lists that mix types (the trash). */
+  kind?: string;
 }
 
 /** The validated paging arguments of one connection field. */
@@ -21,7 +24,9 @@ export interface Page {
 
 /** One page of a connection, shaped as the SDL's `XConnection` types. */
 export interface Connection<TNode = unknown> {
-  edges: { cursor: string; node: TNode }[];
+  /** The read scope the rows came from, so the fields below know their visibility mode. */
+  [READ_SCOPE]: Visibility;
+  edges: { cursor: string; node: TNode; [READ_SCOPE]: Visibility }[];
   nodes: TNode[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   /** Resolved only when the client selects it, so unselected counts cost no query. */
@@ -42,18 +47,21 @@ export function parsePage(args: { first?: number | null; after?: string | null }
 
 /** Encodes a row's position as an opaque cursor. */
 export function encodeCursor(key: CursorKey): string {
-  return Buffer.from(`${key.createdAt.getTime()}:${key.id}`, 'utf8').toString('base64url');
+  const kind = key.kind ? `:${key.kind}` : '';
+  return Buffer.from(`${key.createdAt.getTime()}:${key.id}${kind}`, 'utf8').toString('base64url');
 }
 
 /** Decodes a cursor made by {@link encodeCursor}. @throws BadUserInputError otherwise. */
 export function decodeCursor(cursor: string): CursorKey {
   if (cursor.length > 64 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw BadUserInputError.invalidCursor();
-  const match = /^(\d{1,15}):(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const match = /^(\d{1,15}):(\d{1,15})(?::([A-Z][A-Za-z]{0,63}))?$/.exec(
+    Buffer.from(cursor, 'base64url').toString('utf8'),
+  );
   if (!match) throw BadUserInputError.invalidCursor();
   const createdAt = new Date(Number(match[1]));
   const id = Number(match[2]);
   if (Number.isNaN(createdAt.getTime()) || id < 1) throw BadUserInputError.invalidCursor();
-  return { createdAt, id };
+  return match[3] ? { createdAt, id, kind: match[3] } : { createdAt, id };
 }
 
 /**
@@ -64,6 +72,7 @@ export function decodeCursor(cursor: string): CursorKey {
  * @param keyOf the position a row's cursor encodes
  * @param nodeOf what the edge exposes (the row itself, or e.g. the user a follow row points at)
  * @param totalCount counts the whole list; called only when selected
+ * @param visibility the read scope the rows came from
  */
 export function buildConnection<TRow, TNode>(
   rows: TRow[],
@@ -71,10 +80,16 @@ export function buildConnection<TRow, TNode>(
   keyOf: (row: TRow) => CursorKey,
   nodeOf: (row: TRow) => TNode,
   totalCount: () => Promise<number> | number,
+  visibility: Visibility,
 ): Connection<TNode> {
   const pageRows = rows.slice(0, page.first);
-  const edges = pageRows.map((row) => ({ cursor: encodeCursor(keyOf(row)), node: nodeOf(row) }));
+  const edges = pageRows.map((row) => ({
+    cursor: encodeCursor(keyOf(row)),
+    node: nodeOf(row),
+    [READ_SCOPE]: visibility,
+  }));
   return {
+    [READ_SCOPE]: visibility,
     edges,
     nodes: edges.map((edge) => edge.node),
     pageInfo: { hasNextPage: rows.length > page.first, endCursor: edges.at(-1)?.cursor ?? null },

@@ -16,16 +16,17 @@ export const nodeResolvers: Resolvers = {
     },
   },
   Query: {
-    node: async (_root, { id }, ctx) => {
-      const parsed = fromGlobalId(id);
+    node: async (_root, args, ctx) => {
+      const parsed = fromGlobalId(args.id);
+      const { loaders } = ctx.reads.listScope(undefined, args);
       if (!parsed) throw BadUserInputError.invalidId();
       switch (parsed.type) {
         case 'User':
-          return ctx.read().loaders.user.load(parsed.id);
+          return loaders.user.load(parsed.id);
         case 'Post':
-          return ctx.read().loaders.post.load(parsed.id);
+          return loaders.post.load(parsed.id);
         case 'Comment':
-          return ctx.read().loaders.comment.load(parsed.id);
+          return loaders.comment.load(parsed.id);
         default:
           return null;
       }

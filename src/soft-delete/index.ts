@@ -4,13 +4,16 @@
  * path, while deletes, restores and purges work by batch. Imports nothing from the application.
  */
 export { type AuditAction, AuditEvent } from './audit-event.entity.js';
+export { READ_SCOPE, type ReadScope, RequestReads, type Visibility } from './request-reads.js';
 export { assertSoftDeleteSetup } from './soft-delete.check.js';
 export {
-  type IncludeDeletedResolver,
+  INCLUDE_DELETED_ARGUMENT,
   softDeleteCascades,
   softDeleteDirective,
   softDeleteDirectiveTypeDefs,
   softDeleteTypes,
+  TOMBSTONE_FIELDS,
+  type TombstoneFieldsOptions,
 } from './soft-delete.directive.js';
 export { SoftDeleteError } from './soft-delete.errors.js';
 export { SOFT_DELETE_FILTER } from './soft-delete.filter.js';
@@ -21,10 +24,18 @@ export {
   SoftDelete,
   type SoftDeleteOptions,
 } from './soft-delete.service.js';
+export { SOFT_DELETABLE_INTERFACE } from './tombstone.fields.js';
 export {
   isTombstoned,
   TOMBSTONE_PROPERTIES,
   type Tombstoned,
   tombstoneProperties,
 } from './tombstone.properties.js';
+export {
+  batchesCovering,
+  countTombstones,
+  listTombstones,
+  type TombstonePosition,
+  type TombstoneRow,
+} from './tombstone.queries.js';
 export type { DeleteResult } from './tombstone.subscriber.js';

@@ -1,5 +1,18 @@
-import { type GraphQLSchema, getNamedType, isAbstractType, isObjectType } from 'graphql';
-import { type SoftDeleteFieldExtension, softDeleteTypes } from './soft-delete.directive.js';
+import {
+  type GraphQLNamedType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isAbstractType,
+  isListType,
+  isObjectType,
+} from 'graphql';
+import {
+  INCLUDE_DELETED_ARGUMENT,
+  type SoftDeleteFieldExtension,
+  softDeleteTypes,
+} from './soft-delete.directive.js';
 import type { SoftDelete } from './soft-delete.service.js';
 
 /**
@@ -8,12 +21,20 @@ import type { SoftDelete } from './soft-delete.service.js';
  * - an entity with the tombstone properties has no `@softDelete` type;
  * - a field that can return a soft-deletable object (directly, in a list, through an interface or
  *   union, or as a connection's `nodes` / `edges.node`) is not covered by the visibility guard,
- *   e.g. because it was added to the schema after the transformer ran.
+ *   e.g. because it was added to the schema after the transformer ran;
+ * - a query root field that can return a soft-deletable row, or any list or connection of them
+ *   below the root, has no `includeDeleted` argument (to-one fields follow their parent and take
+ *   none; connection and edge types' own fields are covered by the connection field).
  *
  * @param schema the schema after the `@softDelete` transformer
  * @param softDelete the toolkit instance of an initialised ORM
+ * @param exempt coordinates (`Query.trash`) that need no `includeDeleted`, each with the reason
  */
-export function assertSoftDeleteSetup(schema: GraphQLSchema, softDelete: SoftDelete): void {
+export function assertSoftDeleteSetup(
+  schema: GraphQLSchema,
+  softDelete: SoftDelete,
+  exempt: Record<string, string> = {},
+): void {
   const problems: string[] = [];
   const { directiveName, types } = softDeleteTypes(schema);
   const { model } = softDelete;
@@ -48,15 +69,17 @@ export function assertSoftDeleteSetup(schema: GraphQLSchema, softDelete: SoftDel
   }
 
   const softDeletable = new Set(Object.keys(types));
+  const reaches = (named: GraphQLNamedType) =>
+    isAbstractType(named)
+      ? schema.getPossibleTypes(named).some((t) => softDeletable.has(t.name))
+      : softDeletable.has(named.name);
+  problems.push(...missingIncludeDeleted(schema, reaches, exempt));
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const named = getNamedType(field.type);
-      const reaches = isAbstractType(named)
-        ? schema.getPossibleTypes(named).some((t) => softDeletable.has(t.name))
-        : softDeletable.has(named.name);
       const guarded = (field.extensions?.softDelete as SoftDeleteFieldExtension | undefined)?.guarded;
-      if (reaches && !guarded) {
+      if (reaches(named) && !guarded) {
         problems.push(
           `${type.name}.${field.name} can return ${named.name} but is not covered by the visibility guard.`,
         );
@@ -64,4 +87,42 @@ export function assertSoftDeleteSetup(schema: GraphQLSchema, softDelete: SoftDel
     }
   }
   if (problems.length > 0) throw new Error(`Soft-delete setup is incomplete:\n- ${problems.join('\n- ')}`);
+}
+
+/** A connection type: `edges`, `nodes` and `pageInfo`; an edge type: `cursor` and `node`. */
+function isConnectionOrEdge(type: GraphQLNamedType): boolean {
+  if (!isObjectType(type)) return false;
+  const fields = type.getFields();
+  return ('edges' in fields && 'pageInfo' in fields) || ('cursor' in fields && 'node' in fields);
+}
+
+function missingIncludeDeleted(
+  schema: GraphQLSchema,
+  reaches: (type: GraphQLNamedType) => boolean,
+  exempt: Record<string, string>,
+): string[] {
+  const problems: string[] = [];
+  const queryType = schema.getQueryType();
+  const returnsRows = (type: GraphQLOutputType, root: boolean): boolean => {
+    const named = getNamedType(type);
+    if (isConnectionOrEdge(named) && isObjectType(named)) {
+      const nodes = named.getFields().nodes;
+      return nodes !== undefined && reaches(getNamedType(nodes.type));
+    }
+    return reaches(named) && (root || isListType(getNullableType(type)));
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || isConnectionOrEdge(type)) continue;
+    if (type === schema.getMutationType() || type === schema.getSubscriptionType()) continue;
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      if (coordinate in exempt || !returnsRows(field.type, type === queryType)) continue;
+      if (!field.args.some((arg) => arg.name === INCLUDE_DELETED_ARGUMENT)) {
+        problems.push(
+          `${coordinate} can return soft-deletable rows but has no ${INCLUDE_DELETED_ARGUMENT} argument.`,
+        );
+      }
+    }
+  }
+  return problems;
 }

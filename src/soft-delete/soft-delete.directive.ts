@@ -10,7 +10,9 @@ import {
   isNonNullType,
   isObjectType,
 } from 'graphql';
+import type { ScopeResolver } from './request-reads.js';
 import type { CascadeCoordinate } from './soft-delete.model.js';
+import { augmentWithTombstoneFields } from './tombstone.fields.js';
 import { isTombstoned } from './tombstone.properties.js';
 
 /** One `@softDelete` type as declared in SDL. */
@@ -33,16 +35,37 @@ export interface SoftDeleteFieldExtension {
   guarded: true;
 }
 
-/**
- * Decides whether a field's value may include tombstones (an auditor's `includeDeleted`).
- * @default never
- */
-export type IncludeDeletedResolver = GraphQLFieldResolver<unknown, unknown, Record<string, unknown>, boolean>;
+/** The tombstone fields the directive adds to every `@softDelete` type. */
+export interface TombstoneFieldsOptions {
+  /** The scalar `deletedAt` returns, e.g. `DateTime`. */
+  timestampType: string;
+  /** The type `deletedBy` returns, e.g. `User`. */
+  actorType: string;
+  /** Resolves `deletedBy` from the stored actor id; null when the actor is gone. */
+  resolveActor: (actorId: string, context: unknown) => unknown;
+  /**
+   * Directives appended to `deletedAt`, `deletedBy` and `deleteReason`, e.g.
+   * `@requiresScopes(scopes: [["audit:read"]])`; who may read tombstone details is the app's call.
+   */
+  gate: string;
+}
 
 /** Options of {@link softDeleteDirective}. */
 export interface SoftDeleteDirectiveOptions {
-  includeDeleted?: IncludeDeletedResolver;
+  /**
+   * The request's reads (see `RequestReads`), from which the guard learns whether a field's value
+   * may include tombstones. Without it, the guard lets none through.
+   */
+  reads?: (context: unknown) => ScopeResolver | undefined;
+  /** Adds `isDeleted`, `deletedAt`, `deletedBy`, `deleteReason` and interface `SoftDeletable`. */
+  tombstoneFields?: TombstoneFieldsOptions;
 }
+
+/** The names of the tombstone fields the directive adds, the gated ones first. */
+export const TOMBSTONE_FIELDS = ['deletedAt', 'deletedBy', 'deleteReason', 'isDeleted'] as const;
+
+/** The argument that switches a field to an auditor's view. */
+export const INCLUDE_DELETED_ARGUMENT = 'includeDeleted';
 
 /** The SDL of the directive, for a given directive name. */
 export function softDeleteDirectiveTypeDefs(directiveName = 'softDelete'): string {
@@ -80,9 +103,23 @@ export function softDeleteDirectiveTypeDefs(directiveName = 'softDelete'): strin
  * const schema = transformer(makeExecutableSchema({ typeDefs: [typeDefs, appTypeDefs], resolvers }));
  */
 export function softDeleteDirective(directiveName = 'softDelete', options: SoftDeleteDirectiveOptions = {}) {
-  const includeDeleted = options.includeDeleted ?? (() => false);
+  const includeDeleted: IncludeDeleted = (source, args, context, info) => {
+    const reads = options.reads?.(context);
+    if (!reads) return false;
+    const field = info.parentType.getFields()[info.fieldName];
+    const takesArgument = field?.args.some((arg) => arg.name === INCLUDE_DELETED_ARGUMENT);
+    return (takesArgument ? reads.listScope(source, args) : reads.scopeOf(source)).includesDeleted;
+  };
   return {
     typeDefs: softDeleteDirectiveTypeDefs(directiveName),
+    /**
+     * Adds the tombstone fields (and interface `SoftDeletable`) to every `@softDelete` type of
+     * `typeDefs`, with their resolvers. Fields a type already declares are left as written.
+     */
+    augment(typeDefs: string[]): { typeDefs: string[]; resolvers: Record<string, unknown> } {
+      if (!options.tombstoneFields) return { typeDefs, resolvers: {} };
+      return augmentWithTombstoneFields(typeDefs, directiveName, options.tombstoneFields);
+    },
     transformer(schema: GraphQLSchema): GraphQLSchema {
       if (schema.extensions?.softDelete) {
         throw new Error(`The @${directiveName} transformer has already been applied to this schema.`);
@@ -127,9 +164,11 @@ export function softDeleteCascades(schema: GraphQLSchema): Map<string, CascadeCo
   return new Map(Object.values(softDeleteTypes(schema).types).map((d) => [d.entity, d.cascade]));
 }
 
+type IncludeDeleted = GraphQLFieldResolver<unknown, unknown, Record<string, unknown>, boolean>;
+
 function guard(
   field: GraphQLFieldConfig<unknown, unknown>,
-  includeDeleted: IncludeDeletedResolver,
+  includeDeleted: IncludeDeleted,
 ): GraphQLFieldConfig<unknown, unknown> {
   const { resolve = defaultFieldResolver } = field;
   const nonNull = isNonNullType(field.type);

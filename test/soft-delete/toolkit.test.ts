@@ -42,11 +42,11 @@ HalfSchema.setClass(Half);
 const TAG_SDL = /* GraphQL */ `
   type Tag @softDelete { id: Int! label: String! }
   type Query {
-    tags: [Tag!]!
-    tag(id: Int!): Tag
+    tags(includeDeleted: Boolean): [Tag!]!
+    tag(id: Int!, includeDeleted: Boolean): Tag
     "Deliberately reads around the filter, to show the guard."
-    leakyTags: [Tag!]!
-    leakyTag(id: Int!): Tag
+    leakyTags(includeDeleted: Boolean): [Tag!]!
+    leakyTag(id: Int!, includeDeleted: Boolean): Tag
   }
   type Mutation {
     createTag(label: String!): Tag!
@@ -195,7 +195,12 @@ describe('the startup cross-check', () => {
       await orm.close();
     }
   };
-  const QUERY = 'type Query { tags: [Tag!]! tag(id: Int!): Tag leakyTags: [Tag!]! leakyTag(id: Int!): Tag }';
+  const QUERY = `type Query {
+    tags(includeDeleted: Boolean): [Tag!]!
+    tag(id: Int!, includeDeleted: Boolean): Tag
+    leakyTags(includeDeleted: Boolean): [Tag!]!
+    leakyTag(id: Int!, includeDeleted: Boolean): Tag
+  }`;
   const MUTATION =
     'type Mutation { createTag(label: String!): Tag! deleteTag(id: Int!): Boolean! restoreTag(id: Int!): Tag }';
 
@@ -232,6 +237,20 @@ describe('the startup cross-check', () => {
       });
     await expect(check(TAG_SDL, [Tag], addUnguarded)).rejects.toThrow(
       'Query.sneaky can return Tag but is not covered by the visibility guard.',
+    );
+  });
+
+  it('names a root lookup or a list of a soft-deletable type without includeDeleted', async () => {
+    const sdl = TAG_SDL.replace('tags(includeDeleted: Boolean): [Tag!]!', 'tags: [Tag!]!').replace(
+      'tag(id: Int!, includeDeleted: Boolean): Tag',
+      'tag(id: Int!): Tag',
+    );
+    const error = await check(sdl, [Tag]).catch((e: Error) => e);
+    expect((error as Error).message).toContain(
+      'Query.tags can return soft-deletable rows but has no includeDeleted argument.',
+    );
+    expect((error as Error).message).toContain(
+      'Query.tag can return soft-deletable rows but has no includeDeleted argument.',
     );
   });
 

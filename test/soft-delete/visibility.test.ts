@@ -258,12 +258,12 @@ describe('visibility modes', () => {
       { orm: t.app.orm, softDelete: t.app.softDelete, verifyToken: async () => ({ sub: '', scopes: [] }) },
       undefined,
     );
-    const everything = ctx.read('all');
+    const everything = ctx.reads.scope('all');
     const tombstone = await everything.loaders.user.load(ids.alice);
     expect(tombstone?.deletedAt).toBeInstanceOf(Date);
     expect(await everything.em.findOne(User, ids.alice)).toBe(tombstone);
     // The trap (MikroORM #7084): a findOne by primary key answered from the identity map.
-    const live = ctx.read();
+    const live = ctx.reads.scope('live');
     expect(live.em).not.toBe(everything.em);
     expect(await live.em.findOne(User, ids.alice)).toBeNull();
     expect(await live.loaders.user.load(ids.alice)).toBeNull();

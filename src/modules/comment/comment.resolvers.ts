@@ -9,16 +9,19 @@ import { createComment, listComments } from './comment.service.js';
 export const commentResolvers: Resolvers = {
   Comment: {
     id: (comment) => toGlobalId('Comment', comment.id),
+    // To-one relations follow the scope the comment was read in.
     post: async (comment, _args, ctx) =>
-      required(await ctx.read().loaders.post.load(comment.post.id), 'Post'),
+      required(await ctx.reads.scopeOf(comment).loaders.post.load(comment.post.id), 'Post'),
     author: async (comment, _args, ctx) =>
-      required(await ctx.read().loaders.user.load(comment.author.id), 'User'),
+      required(await ctx.reads.scopeOf(comment).loaders.user.load(comment.author.id), 'User'),
     parent: (comment, _args, ctx) =>
-      comment.parent ? ctx.read().loaders.comment.load(comment.parent.id) : null,
-    replies: (comment, args, ctx) => listComments(ctx.read().em, parsePage(args), { repliesTo: comment.id }),
+      comment.parent ? ctx.reads.scopeOf(comment).loaders.comment.load(comment.parent.id) : null,
+    replies: (comment, args, ctx) =>
+      listComments(ctx.reads.listScope(comment, args), parsePage(args), { repliesTo: comment.id }),
   },
   Query: {
-    comment: (_root, { id }, ctx) => ctx.read().loaders.comment.load(parseGlobalId(id, 'Comment')),
+    comment: (_root, args, ctx) =>
+      ctx.reads.listScope(undefined, args).loaders.comment.load(parseGlobalId(args.id, 'Comment')),
   },
   Mutation: {
     createComment: (_root, { input }, ctx) =>

@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.js';
+import type { ReadScope } from '../../context.js';
 import { findPage } from '../../db/keyset.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
 import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
@@ -9,7 +10,7 @@ import { User } from '../user/user.entity.js';
 import { Comment } from './comment.entity.js';
 
 /** Which comments a list holds. */
-export type CommentScope =
+export type CommentList =
   | { topLevelOf: number } // a post's comments that reply to no other
   | { repliesTo: number } // direct replies to a comment
   | { writtenBy: number }; // a user's comments
@@ -25,23 +26,24 @@ const BODY = { min: 1, max: 5_000, trim: false };
 
 /** A list of comments, oldest first. */
 export async function listComments(
-  em: EntityManager,
+  scope: ReadScope,
   page: Page,
-  scope: CommentScope,
+  list: CommentList,
 ): Promise<Connection<Comment>> {
   const where: FilterQuery<Comment> =
-    'topLevelOf' in scope
-      ? { post: scope.topLevelOf, parent: null }
-      : 'repliesTo' in scope
-        ? { parent: scope.repliesTo }
-        : { author: scope.writtenBy };
-  const rows = await findPage(em, Comment, where, page, 'asc');
+    'topLevelOf' in list
+      ? { post: list.topLevelOf, parent: null }
+      : 'repliesTo' in list
+        ? { parent: list.repliesTo }
+        : { author: list.writtenBy };
+  const rows = await findPage(scope.em, Comment, where, page, 'asc');
   return buildConnection(
     rows,
     page,
     keyOf,
-    (comment) => comment,
-    () => em.count(Comment, where),
+    (c) => c,
+    () => scope.em.count(Comment, where),
+    scope.visibility,
   );
 }
 

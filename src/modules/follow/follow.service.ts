@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.js';
+import type { ReadScope } from '../../context.js';
 import { findPage } from '../../db/keyset.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
 import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
@@ -11,20 +12,21 @@ export type FollowSide = 'followers' | 'following';
 
 /** A user's followers or followees, most recent follow first. */
 export async function listFollows(
-  em: EntityManager,
+  scope: ReadScope,
   userId: number,
   side: FollowSide,
   page: Page,
 ): Promise<Connection<User>> {
   const where = side === 'followers' ? { followee: userId } : { follower: userId };
   const other = side === 'followers' ? 'follower' : 'followee';
-  const rows = await findPage(em, Follow, where, page, 'desc', { populate: [other] });
+  const rows = await findPage(scope.em, Follow, where, page, 'desc', { populate: [other] });
   return buildConnection(
     rows,
     page,
     (follow) => ({ createdAt: follow.createdAt, id: follow.id }),
     (follow) => follow[other],
-    () => em.count(Follow, where),
+    () => scope.em.count(Follow, where),
+    scope.visibility,
   );
 }
 

@@ -78,7 +78,7 @@ export async function restoreRow(ctx: GraphQLContext, type: ModeratedType, globa
       ConflictError.takenSinceDeletion,
     ),
   );
-  return required(await ctx.read().loaders[rules.loader].load(id), type);
+  return required(await ctx.reads.scope('live').loaders[rules.loader].load(id), type);
 }
 
 /** Purges a tombstoned batch root for good. Needs scope `data:purge`. */

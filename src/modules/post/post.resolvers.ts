@@ -10,13 +10,16 @@ import { countComments, createPost, listPosts, updatePost } from './post.service
 export const postResolvers: Resolvers = {
   Post: {
     id: (post) => toGlobalId('Post', post.id),
-    author: async (post, _args, ctx) => required(await ctx.read().loaders.user.load(post.author.id), 'User'),
-    comments: (post, args, ctx) => listComments(ctx.read().em, parsePage(args), { topLevelOf: post.id }),
-    commentCount: (post, _args, ctx) => countComments(ctx.read().em, post.id),
+    author: async (post, _args, ctx) =>
+      required(await ctx.reads.scopeOf(post).loaders.user.load(post.author.id), 'User'),
+    comments: (post, args, ctx) =>
+      listComments(ctx.reads.listScope(post, args), parsePage(args), { topLevelOf: post.id }),
+    commentCount: (post, _args, ctx) => countComments(ctx.reads.scopeOf(post), post.id),
   },
   Query: {
-    post: (_root, { id }, ctx) => ctx.read().loaders.post.load(parseGlobalId(id, 'Post')),
-    posts: (_root, args, ctx) => listPosts(ctx.read().em, parsePage(args)),
+    post: (_root, args, ctx) =>
+      ctx.reads.listScope(undefined, args).loaders.post.load(parseGlobalId(args.id, 'Post')),
+    posts: (_root, args, ctx) => listPosts(ctx.reads.listScope(undefined, args), parsePage(args)),
   },
   Mutation: {
     createPost: (_root, { input }, ctx) =>

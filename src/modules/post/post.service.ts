@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.js';
+import type { ReadScope } from '../../context.js';
 import { findPage } from '../../db/keyset.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
@@ -18,21 +19,22 @@ const TITLE = { min: 1, max: 200 };
 const BODY = { min: 1, max: 20_000, trim: false };
 
 /** Posts, newest first; only `authorId`'s when given. */
-export async function listPosts(em: EntityManager, page: Page, authorId?: number): Promise<Connection<Post>> {
+export async function listPosts(scope: ReadScope, page: Page, authorId?: number): Promise<Connection<Post>> {
   const where = authorId === undefined ? {} : { author: authorId };
-  const rows = await findPage(em, Post, where, page, 'desc');
+  const rows = await findPage(scope.em, Post, where, page, 'desc');
   return buildConnection(
     rows,
     page,
     keyOf,
     (post) => post,
-    () => em.count(Post, where),
+    () => scope.em.count(Post, where),
+    scope.visibility,
   );
 }
 
 /** How many comments a post has, replies included. */
-export async function countComments(em: EntityManager, postId: number): Promise<number> {
-  return em.count(Comment, { post: postId });
+export async function countComments(scope: ReadScope, postId: number): Promise<number> {
+  return scope.em.count(Comment, { post: postId });
 }
 
 /** Publishes a post by the viewer. @throws BadUserInputError for an invalid title or body */

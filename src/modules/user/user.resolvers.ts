@@ -11,20 +11,25 @@ export const userResolvers: Resolvers = {
   User: {
     id: (user) => toGlobalId('User', user.id),
     email: (user, _args, { viewer }) => (viewer?.userId === user.id ? user.email : null),
-    posts: (user, args, ctx) => listPosts(ctx.read().em, parsePage(args), user.id),
-    comments: (user, args, ctx) => listComments(ctx.read().em, parsePage(args), { writtenBy: user.id }),
+    posts: (user, args, ctx) => listPosts(ctx.reads.listScope(user, args), parsePage(args), user.id),
+    comments: (user, args, ctx) =>
+      listComments(ctx.reads.listScope(user, args), parsePage(args), { writtenBy: user.id }),
   },
   Query: {
-    viewer: (_root, _args, ctx) => (ctx.viewer ? ctx.read().loaders.user.load(ctx.viewer.userId) : null),
-    user: async (_root, { id, username }, ctx) => {
+    // A deleted user cannot authenticate, so the viewer is always live.
+    viewer: (_root, _args, ctx) =>
+      ctx.viewer ? ctx.reads.scope('live').loaders.user.load(ctx.viewer.userId) : null,
+    user: (_root, args, ctx) => {
+      const { id, username } = args;
       if ((id == null) === (username == null)) {
         throw new BadUserInputError('Pass exactly one of `id` and `username`.');
       }
+      const scope = ctx.reads.listScope(undefined, args);
       return id != null
-        ? ctx.read().loaders.user.load(parseGlobalId(id, 'User'))
-        : findUserByUsername(ctx.read().em, username as string);
+        ? scope.loaders.user.load(parseGlobalId(id, 'User'))
+        : findUserByUsername(scope.em, username as string);
     },
-    users: (_root, args, ctx) => listUsers(ctx.read().em, parsePage(args)),
+    users: (_root, args, ctx) => listUsers(ctx.reads.listScope(undefined, args), parsePage(args)),
   },
   Mutation: {
     register: (_root, { input }, ctx) => ctx.write((em) => registerUser(em, input)),

@@ -1,4 +1,5 @@
 import { type EntityManager, sql } from '@mikro-orm/postgresql';
+import type { ReadScope } from '../../context.js';
 import { findPage } from '../../db/keyset.js';
 import { translateUniqueViolation } from '../../db/unique-violation.js';
 import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
@@ -28,14 +29,15 @@ export async function findUserByUsername(em: EntityManager, username: string): P
 }
 
 /** All users, newest first. */
-export async function listUsers(em: EntityManager, page: Page): Promise<Connection<User>> {
-  const rows = await findPage(em, User, {}, page, 'desc');
+export async function listUsers(scope: ReadScope, page: Page): Promise<Connection<User>> {
+  const rows = await findPage(scope.em, User, {}, page, 'desc');
   return buildConnection(
     rows,
     page,
     keyOf,
     (user) => user,
-    () => em.count(User, {}),
+    () => scope.em.count(User, {}),
+    scope.visibility,
   );
 }
 

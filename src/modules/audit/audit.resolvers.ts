@@ -1,0 +1,27 @@
+import type { Resolvers } from '../../generated/graphql.js';
+import { parsePage } from '../../graphql/connection.js';
+import { toGlobalId } from '../../graphql/global-id.js';
+import { listAuditEvents, listTrash } from './audit.service.js';
+
+/** The trash (what moderators can restore) and the audit log (what auditors read). */
+export const auditResolvers: Resolvers = {
+  Query: {
+    trash: (_root, args, ctx) =>
+      listTrash(ctx.reads.scope('tombstones'), ctx.softDelete, args.type ?? [], parsePage(args)),
+    auditLog: (_root, args, ctx) => listAuditEvents(ctx.reads.scope('all'), args.entityId, parsePage(args)),
+  },
+  AuditEvent: {
+    id: (event) => toGlobalId('AuditEvent', event.id),
+    action: (event) => event.action.toUpperCase() as 'DELETE' | 'RESTORE' | 'PURGE',
+    entityId: (event) => toGlobalId(event.entityType, event.entityId),
+    // Auditors see deleted actors too; a purged one reads as null.
+    actor: (event, _args, ctx) =>
+      event.actorId ? ctx.reads.scope('all').loaders.user.load(Number(event.actorId)) : null,
+    actorId: (event) => (event.actorId ? toGlobalId('User', event.actorId) : null),
+    entityIds: (event) =>
+      event.entityRefs.map((ref) => {
+        const [type, id] = ref.split(':') as [string, string];
+        return toGlobalId(type, id);
+      }),
+  },
+};

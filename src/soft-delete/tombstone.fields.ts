@@ -1,0 +1,87 @@
+import { type DocumentNode, Kind, parse } from 'graphql';
+import type { TombstoneFieldsOptions } from './soft-delete.directive.js';
+import { isTombstoned, type Tombstoned } from './tombstone.properties.js';
+
+/** The interface every soft-deletable type implements once augmented. */
+export const SOFT_DELETABLE_INTERFACE = 'SoftDeletable';
+
+function fieldsSdl(options: TombstoneFieldsOptions): Record<string, string> {
+  return {
+    isDeleted: `"True once the row is deleted. Only an auditor's includeDeleted: true ever shows such a row."
+    isDeleted: Boolean!`,
+    deletedAt: `"When the row was deleted; null while it is live."
+    deletedAt: ${options.timestampType} ${options.gate}`,
+    deletedBy: `"Who deleted the row; null while it is live, or once that actor is gone."
+    deletedBy: ${options.actorType} ${options.gate}`,
+    deleteReason: `"Why the row was deleted, as its deleter wrote it."
+    deleteReason: String ${options.gate}`,
+  };
+}
+
+/**
+ * Appends interface `SoftDeletable` and, for every object type marked with the directive, an
+ * `extend type … implements SoftDeletable` with whichever tombstone fields it does not declare
+ * itself. Returns the new type definitions and the resolvers of the added fields.
+ */
+export function augmentWithTombstoneFields(
+  typeDefs: string[],
+  directiveName: string,
+  options: TombstoneFieldsOptions,
+): { typeDefs: string[]; resolvers: Record<string, unknown> } {
+  const documents = typeDefs.map((sdl) => parse(sdl, { noLocation: true }));
+  const declared = new Map<string, Set<string>>();
+  const softDeletable = new Set<string>();
+  const typeOfEntity = new Map<string, string>();
+  let interfaceDeclared = false;
+  for (const definition of documents.flatMap((doc: DocumentNode) => doc.definitions)) {
+    if (
+      definition.kind === Kind.INTERFACE_TYPE_DEFINITION &&
+      definition.name.value === SOFT_DELETABLE_INTERFACE
+    ) {
+      interfaceDeclared = true;
+    }
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION)
+      continue;
+    const name = definition.name.value;
+    const fields = declared.get(name) ?? new Set<string>();
+    declared.set(name, fields);
+    for (const field of definition.fields ?? []) fields.add(field.name.value);
+    const directive = definition.directives?.find((d) => d.name.value === directiveName);
+    if (!directive) continue;
+    softDeletable.add(name);
+    const entity = directive.arguments?.find((arg) => arg.name.value === 'entity')?.value;
+    typeOfEntity.set(entity?.kind === Kind.STRING ? entity.value : name, name);
+  }
+
+  const sdl = fieldsSdl(options);
+  const added: string[] = [];
+  if (!interfaceDeclared) {
+    added.push(`"""
+    A row that can be deleted (tombstoned), restored and purged. Deleted rows are hidden from
+    everyone but auditors, whose includeDeleted: true shows them with these fields.
+    """
+    interface ${SOFT_DELETABLE_INTERFACE} {
+      ${Object.values(sdl).join('\n      ')}
+    }`);
+  }
+  for (const type of softDeletable) {
+    const missing = Object.entries(sdl).filter(([field]) => !declared.get(type)?.has(field));
+    added.push(`extend type ${type} implements ${SOFT_DELETABLE_INTERFACE} {
+      ${missing.map(([, field]) => field).join('\n      ')}
+    }`);
+  }
+
+  const resolvers: Record<string, unknown> = {
+    [SOFT_DELETABLE_INTERFACE]: {
+      __resolveType: (row: object) => typeOfEntity.get(row.constructor.name) ?? null,
+    },
+  };
+  for (const type of softDeletable) {
+    resolvers[type] = {
+      isDeleted: (row: Tombstoned) => isTombstoned(row),
+      deletedBy: (row: Tombstoned, _args: unknown, context: unknown) =>
+        row.deletedBy == null ? null : options.resolveActor(row.deletedBy, context),
+    };
+  }
+  return { typeDefs: [...typeDefs, ...added], resolvers };
+}
