@@ -17,7 +17,6 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An ISO-8601 timestamp in UTC with millisecond precision, e.g. `2026-11-21T08:00:00.000Z`. */
   DateTime: { input: Date; output: Date; }
 };
 
@@ -67,12 +66,20 @@ export type AuditEventEdge = {
 };
 
 /** A comment on a post, or a reply to another comment on the same post. */
-export type Comment = Node & {
+export type Comment = Node & SoftDeletable & {
   __typename?: 'Comment';
   author: User;
   body: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** Why the row was deleted, as its deleter wrote it. */
+  deleteReason?: Maybe<Scalars['String']['output']>;
+  /** When the row was deleted; null while it is live. */
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who deleted the row; null while it is live, or once that actor is gone. */
+  deletedBy?: Maybe<User>;
   id: Scalars['ID']['output'];
+  /** True once the row is deleted. Only an auditor's includeDeleted: true ever shows such a row. */
+  isDeleted: Scalars['Boolean']['output'];
   /** The comment this one replies to; null for a top-level comment. */
   parent?: Maybe<Comment>;
   post: Post;
@@ -270,7 +277,7 @@ export type PageInfo = {
 };
 
 /** A post on the microblog. */
-export type Post = Node & {
+export type Post = Node & SoftDeletable & {
   __typename?: 'Post';
   author: User;
   body: Scalars['String']['output'];
@@ -279,7 +286,15 @@ export type Post = Node & {
   /** The post's top-level comments (not replies), oldest first. */
   comments: CommentConnection;
   createdAt: Scalars['DateTime']['output'];
+  /** Why the row was deleted, as its deleter wrote it. */
+  deleteReason?: Maybe<Scalars['String']['output']>;
+  /** When the row was deleted; null while it is live. */
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who deleted the row; null while it is live, or once that actor is gone. */
+  deletedBy?: Maybe<User>;
   id: Scalars['ID']['output'];
+  /** True once the row is deleted. Only an auditor's includeDeleted: true ever shows such a row. */
+  isDeleted: Scalars['Boolean']['output'];
   title: Scalars['String']['output'];
 };
 
@@ -451,12 +466,18 @@ export type UpdatePostInput = {
 };
 
 /** A person with an account on the microblog. */
-export type User = Node & {
+export type User = Node & SoftDeletable & {
   __typename?: 'User';
   bio?: Maybe<Scalars['String']['output']>;
   /** The user's comments, oldest first. */
   comments: CommentConnection;
   createdAt: Scalars['DateTime']['output'];
+  /** Why the row was deleted, as its deleter wrote it. */
+  deleteReason?: Maybe<Scalars['String']['output']>;
+  /** When the row was deleted; null while it is live. */
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who deleted the row; null while it is live, or once that actor is gone. */
+  deletedBy?: Maybe<User>;
   displayName: Scalars['String']['output'];
   /** Only the user themself can read their email; everyone else gets null. */
   email?: Maybe<Scalars['String']['output']>;
@@ -465,6 +486,8 @@ export type User = Node & {
   /** Users this user follows, most recent follow first. */
   following: UserConnection;
   id: Scalars['ID']['output'];
+  /** True once the row is deleted. Only an auditor's includeDeleted: true ever shows such a row. */
+  isDeleted: Scalars['Boolean']['output'];
   /** The user's posts, newest first. */
   posts: PostConnection;
   /** Unique among users, 3–32 letters, digits or underscores; compared case-insensitively. */
@@ -599,7 +622,11 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PostEntity )
     | ( UserEntity )
   ;
-  SoftDeletable: never;
+  SoftDeletable:
+    | ( CommentEntity )
+    | ( PostEntity )
+    | ( UserEntity )
+  ;
 };
 
 /** Mapping between all available schema types and the resolvers types */
@@ -672,6 +699,27 @@ export type ResolversParentTypes = {
   UserEdge: Omit<UserEdge, 'node'> & { node: ResolversParentTypes['User'] };
 };
 
+export type AuthenticatedDirectiveArgs = { };
+
+export type AuthenticatedDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = AuthenticatedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PublicDirectiveArgs = { };
+
+export type PublicDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RequiresScopesDirectiveArgs = {
+  scopes: Array<Array<Scalars['String']['input']>>;
+};
+
+export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type SoftDeleteDirectiveArgs = {
+  cascade?: Maybe<Array<Scalars['String']['input']>>;
+  entity?: Maybe<Scalars['String']['input']>;
+};
+
+export type SoftDeleteDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = SoftDeleteDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
   action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -702,7 +750,11 @@ export type CommentResolvers<ContextType = GraphQLContext, ParentType extends Re
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deleteReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deletedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDeleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType>;
   post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
   replies?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<CommentRepliesArgs, 'first'>>;
@@ -763,7 +815,11 @@ export type PostResolvers<ContextType = GraphQLContext, ParentType extends Resol
   commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<PostCommentsArgs, 'first'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deleteReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deletedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDeleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -798,7 +854,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
 };
 
 export type SoftDeletableResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SoftDeletable'] = ResolversParentTypes['SoftDeletable']> = {
-  __resolveType: TypeResolveFn<null, ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Comment' | 'Post' | 'User', ParentType, ContextType>;
 };
 
 export type TombstoneConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TombstoneConnection'] = ResolversParentTypes['TombstoneConnection']> = {
@@ -817,11 +873,15 @@ export type UserResolvers<ContextType = GraphQLContext, ParentType extends Resol
   bio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<UserCommentsArgs, 'first'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deleteReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  deletedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   followers?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserFollowersArgs, 'first'>>;
   following?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserFollowingArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDeleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<UserPostsArgs, 'first'>>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -864,3 +924,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   UserEdge?: UserEdgeResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = GraphQLContext> = {
+  authenticated?: AuthenticatedDirectiveResolver<any, any, ContextType>;
+  public?: PublicDirectiveResolver<any, any, ContextType>;
+  requiresScopes?: RequiresScopesDirectiveResolver<any, any, ContextType>;
+  softDelete?: SoftDeleteDirectiveResolver<any, any, ContextType>;
+};
