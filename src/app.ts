@@ -125,6 +125,7 @@ function createApollo(
   return new ApolloServer<GraphQLContext>({
     schema,
     includeStacktraceInErrorResponses: development,
+    introspection: config.nodeEnv !== 'production',
     // Request bodies are already capped; this bounds the parser's work on what gets through.
     parseOptions: { maxTokens: 20_000 },
     plugins: [

@@ -3,7 +3,10 @@ import type { QueryLimits } from './graphql/query-limits.plugin.js';
 
 /** Everything the server reads from its environment, validated once at startup. */
 export interface AppConfig {
-  /** `production` hardens defaults; `development` shows error details; `test` is for the suite. */
+  /**
+   * `development` (NODE_ENV unset or "development") shows error details and allows a default
+   * token secret; `test` is for the suite; anything else is `production`.
+   */
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   /** External PostgreSQL; when absent an embedded one is started under `dataDir`. */
@@ -29,7 +32,14 @@ export const DEVELOPMENT_SECRET = 'tombstone-development-secret-not-for-producti
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
-  const nodeEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
+  // Fail closed: only an unset NODE_ENV or "development" gets development's error details and
+  // default secret; any other value (staging, prod, …) is treated as production.
+  const nodeEnv =
+    env.NODE_ENV === undefined || env.NODE_ENV === '' || env.NODE_ENV === 'development'
+      ? 'development'
+      : env.NODE_ENV === 'test'
+        ? 'test'
+        : 'production';
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;

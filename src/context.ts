@@ -54,18 +54,24 @@ function requestContext(deps: ContextDependencies): GraphQLContext {
     post: entityLoader(em, Post),
     comment: entityLoader(em, Comment),
   }));
-  return {
+  const context: GraphQLContext = {
     viewer: null,
     softDelete: deps.softDelete,
     reads,
     async write(work) {
+      const em = deps.orm.em.fork();
       try {
-        return await work(deps.orm.em.fork());
+        // A viewer who deleted themself earlier in this operation acts no more.
+        if (context.viewer && (await em.count(User, { id: context.viewer.userId })) === 0) {
+          throw UnauthenticatedError.invalidToken();
+        }
+        return await work(em);
       } finally {
         reads.reset();
       }
     },
   };
+  return context;
 }
 
 /**

@@ -15,7 +15,9 @@ import {
   isObjectType,
   Kind,
   type OperationDefinitionNode,
+  SchemaMetaFieldDef,
   type SelectionSetNode,
+  TypeMetaFieldDef,
   TypeNameMetaFieldDef,
   typeFromAST,
 } from 'graphql';
@@ -38,7 +40,7 @@ export interface FieldVisit {
  * operation as it will execute, however it is written. `visit` receives the state its parent
  * returned and returns the state for the field's children.
  *
- * Introspection fields (`__schema`, `__type`) are not visited.
+ * Introspection fields are visited too, so limits apply to introspection queries alike.
  *
  * @param maxVisits stops the walk (returning `false`) past this many visits, so that nested
  *   fragment spreads cannot make the walk itself expensive
@@ -72,18 +74,13 @@ export function walkOperation<S>(
     state: S,
   ) => {
     for (const selection of selectionSet.selections) {
+      // Every selection counts, skipped ones and fragment spreads included: a fragment spread
+      // twice in each of n nested fragments is 2^n selections however little of it executes.
+      if (++visits > maxVisits) return false;
       if (!included(selection)) continue;
       if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        if (name === '__schema' || name === '__type') continue;
-        const field =
-          name === '__typename'
-            ? TypeNameMetaFieldDef
-            : isObjectType(parentType) || isInterfaceType(parentType)
-              ? parentType.getFields()[name]
-              : undefined;
+        const field = fieldDefinition(schema, parentType, rootType, selection.name.value);
         if (!field) continue;
-        if (++visits > maxVisits) return false;
         let args: Record<string, unknown>;
         try {
           args = getArgumentValues(field, selection, variables);
@@ -109,4 +106,18 @@ export function walkOperation<S>(
   };
 
   return walk(operation.selectionSet, rootType, 1, initial);
+}
+
+function fieldDefinition(
+  schema: GraphQLSchema,
+  parentType: GraphQLCompositeType,
+  rootType: GraphQLCompositeType,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
+  if (name === '__typename') return TypeNameMetaFieldDef;
+  if (parentType === rootType && parentType === schema.getQueryType()) {
+    if (name === '__schema') return SchemaMetaFieldDef;
+    if (name === '__type') return TypeMetaFieldDef;
+  }
+  return isObjectType(parentType) || isInterfaceType(parentType) ? parentType.getFields()[name] : undefined;
 }

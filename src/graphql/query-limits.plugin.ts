@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, getNamedType, getVariableValues } from 'graphql';
+import { DEFAULT_PAGE_SIZE } from './connection.js';
 import { walkOperation } from './operation-walker.js';
 
 /** Bounds on what one operation may ask for. */
@@ -49,15 +50,27 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           // Invalid variables are reported by execution with a precise message.
           if (coerced.errors) return;
           const totals: Totals = { depth: 0, objects: 0, aliases: 0 };
-          const complete = walkOperation(schema, document, operation, coerced.coerced, 1, (visit, rows) => {
-            totals.depth = Math.max(totals.depth, visit.depth);
-            if (visit.node.alias) totals.aliases += 1;
-            const first = visit.args.first;
-            const isConnection = getNamedType(visit.field.type).name.endsWith('Connection');
-            if (!isConnection || typeof first !== 'number') return rows;
-            totals.objects += rows * first;
-            return rows * first;
-          });
+          // Introspection (off in production) keeps the alias and size limits but not the depth
+          // limit: the standard introspection query is 15 fields deep.
+          const initial = { rows: 1, introspection: false };
+          const complete = walkOperation(
+            schema,
+            document,
+            operation,
+            coerced.coerced,
+            initial,
+            (visit, parent) => {
+              const introspection = parent.introspection || visit.field.name.startsWith('__');
+              if (!introspection) totals.depth = Math.max(totals.depth, visit.depth);
+              if (visit.node.alias) totals.aliases += 1;
+              const isConnection = getNamedType(visit.field.type).name.endsWith('Connection');
+              // An explicit `first: null` reads as the default page size, as the resolvers read it.
+              const first = visit.args.first ?? DEFAULT_PAGE_SIZE;
+              if (!isConnection || typeof first !== 'number') return { rows: parent.rows, introspection };
+              totals.objects += parent.rows * first;
+              return { rows: parent.rows * first, introspection };
+            },
+          );
           if (!complete) throw limitError('The operation is too large to run.');
           if (totals.depth > limits.maxDepth) {
             throw limitError(

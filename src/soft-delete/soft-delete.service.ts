@@ -118,6 +118,7 @@ export class SoftDelete {
   /**
    * Tombstones a live entity, and cascades, in one transaction and one batch of which it is the root.
    * @param entity managed by `em`
+   * @throws SoftDeleteError NOT_FOUND when the row is (by now) deleted
    */
   async delete(
     em: EntityManager,
@@ -125,14 +126,19 @@ export class SoftDelete {
     options: { actor: string | null; reason?: string | null },
   ): Promise<DeleteResult> {
     const name = wrap(entity, true).__meta.className;
-    this.model.require(name);
-    const row = entity as Tombstoned;
-    if (row.deletedAt instanceof Date) throw SoftDeleteError.notFound(name);
-    row.deletedBy = options.actor;
-    row.deleteReason = options.reason ?? null;
-    row.deleteBatch = randomUUID();
-    em.remove(entity);
-    await em.flush();
+    const model = this.model.require(name);
+    const id = wrap(entity, true).getPrimaryKey();
+    await em.transactional(async (tx) => {
+      // Lock the row and re-read its tombstone: of two concurrent deletes, the second waits here
+      // and then finds the row deleted, instead of moving it into a batch of its own.
+      const current = await lockRow(sqlRunner(tx, tx.getTransactionContext()), model, id);
+      if (!current || current.deleted_at != null) throw SoftDeleteError.notFound(name);
+      const row = entity as Tombstoned;
+      row.deletedBy = options.actor;
+      row.deleteReason = options.reason ?? null;
+      row.deleteBatch = randomUUID();
+      tx.remove(entity);
+    });
     const result = this.#results.get(entity);
     if (!result)
       throw new Error(`The delete of ${name} was not recorded; is the TombstoneSubscriber registered?`);

@@ -30,7 +30,8 @@ interface PendingDelete {
  * Turns `em.remove()` of a soft-deletable entity into a tombstone, so no code path can hard-delete
  * one by accident (purge is a separate, explicit operation).
  *
- * - `onFlush`: the DELETE becomes an UPDATE of the tombstone columns. `deletedBy`,
+ * - `onFlush`: the DELETE becomes an UPDATE of the tombstone columns (a second remove of a
+ *   tombstone is refused: that would be a hard delete). `deletedBy`,
  *   `deleteReason` and `deleteBatch` may be staged on the entity before `em.remove()` (the
  *   toolkit's `delete()` does); otherwise they stay null and a new batch id is drawn.
  * - `beforeTransactionCommit`: inside the flush's transaction (or the caller's, when the flush
@@ -54,28 +55,24 @@ export class TombstoneSubscriber implements EventSubscriber {
     const model = this.model();
     const at = new Date();
     for (const changeSet of uow.getChangeSets()) {
-      if (changeSet.type !== ChangeSetType.DELETE) continue;
+      if (changeSet.type !== ChangeSetType.DELETE && changeSet.type !== ChangeSetType.DELETE_EARLY) continue;
       const entity = model.get(changeSet.meta.className);
       if (!entity) continue;
       const row = changeSet.entity as Tombstoned;
-      const alreadyTombstoned = row.deletedAt instanceof Date;
-      if (!alreadyTombstoned) {
-        row.deletedAt = at;
-        row.deletedBy ??= null;
-        row.deleteReason ??= null;
-        row.deleteBatch ??= randomUUID();
+      const id = wrap(changeSet.entity, true).getPrimaryKey();
+      // Removing a tombstone again would be a silent hard delete of it and, through foreign
+      // keys, of everything beneath it. Purge is the explicit, audited way to do that.
+      if (row.deletedAt instanceof Date) {
+        throw new Error(`${entity.name} ${id} is already deleted; purge it with SoftDelete.purge() instead.`);
       }
-      // An already tombstoned row stays as it is: removing it again must not hard-delete it.
+      row.deletedAt = at;
+      row.deletedBy ??= null;
+      row.deleteReason ??= null;
+      row.deleteBatch ??= randomUUID();
       uow.computeChangeSet(changeSet.entity, ChangeSetType.UPDATE);
-      if (alreadyTombstoned) continue;
       const queue = this.#pending.get(uow) ?? [];
       this.#pending.set(uow, queue);
-      queue.push({
-        entity: changeSet.entity,
-        name: entity.name,
-        id: wrap(changeSet.entity, true).getPrimaryKey(),
-        tombstone: row as Required<Tombstoned>,
-      });
+      queue.push({ entity: changeSet.entity, name: entity.name, id, tombstone: row as Required<Tombstoned> });
     }
   }
 

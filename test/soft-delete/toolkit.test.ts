@@ -168,6 +168,19 @@ describe('adding soft delete to a new type', () => {
     expect(b.id).toBeGreaterThan(a.id);
   });
 
+  it('refuses to remove a tombstone again, which would hard-delete it', async () => {
+    const { data } = await run('mutation { createTag(label: "twice") { id } }');
+    const id = (data as { createTag: { id: number } }).createTag.id;
+    await run('mutation($id: Int!) { deleteTag(id: $id) }', { id });
+    const em = softDelete.forkIncludingDeleted(orm.em.fork());
+    em.remove(await em.findOneOrFail(Tag, id));
+    await expect(em.flush()).rejects.toThrow(
+      `Tag ${id} is already deleted; purge it with SoftDelete.purge() instead.`,
+    );
+    const rows = await orm.em.fork().getConnection().execute('select deleted_at from tag where id = ?', [id]);
+    expect(rows).toHaveLength(1);
+  });
+
   it('guards every field that can return it: a tombstone that gets past the filter never reaches the client', async () => {
     const { data } = await run('mutation { createTag(label: "doomed") { id } }');
     const id = (data as { createTag: { id: number } }).createTag.id;

@@ -1,4 +1,4 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { type EntityManager, type FilterQuery, LockMode } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.js';
 import type { ReadScope } from '../../context.js';
 import { findPage } from '../../db/keyset.js';
@@ -57,19 +57,22 @@ export async function createComment(
   input: CommentInput,
 ): Promise<Comment> {
   const body = checkText('body', input.body, BODY);
-  const post = await em.findOne(Post, input.postId);
-  if (!post) throw NotFoundError.entity('Post');
-  let parent: Comment | null = null;
-  if (input.parentId !== null) {
-    parent = await em.findOne(Comment, input.parentId);
-    if (!parent) throw NotFoundError.entity('Comment');
-    if (parent.post.id !== post.id) {
-      throw BadUserInputError.invalidField('parentId', 'must be a comment on the same post');
+  // FOR SHARE on the post and the parent: a delete of either waits for this comment and then
+  // cascades to it, or wins and this comment is refused; never a live reply under a tombstone.
+  return em.transactional(async (tx) => {
+    const lock = { lockMode: LockMode.PESSIMISTIC_READ } as const;
+    const post = await tx.findOne(Post, input.postId, lock);
+    if (!post) throw NotFoundError.entity('Post');
+    let parent: Comment | null = null;
+    if (input.parentId !== null) {
+      parent = await tx.findOne(Comment, input.parentId, lock);
+      if (!parent) throw NotFoundError.entity('Comment');
+      if (parent.post.id !== post.id) {
+        throw BadUserInputError.invalidField('parentId', 'must be a comment on the same post');
+      }
     }
-  }
-  const comment = em.create(Comment, { post, parent, author: em.getReference(User, viewer.userId), body });
-  await em.flush();
-  return comment;
+    return tx.create(Comment, { post, parent, author: tx.getReference(User, viewer.userId), body });
+  });
 }
 
 function keyOf(comment: Comment) {

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.js';
 import type { ReadScope } from '../../context.js';
 import { findPage } from '../../db/keyset.js';
@@ -58,13 +58,15 @@ export async function updatePost(
   postId: number,
   input: { title?: string | null; body?: string | null },
 ): Promise<Post> {
-  const post = await em.findOne(Post, postId);
-  if (!post) throw NotFoundError.entity('Post');
-  if (post.author.id !== viewer.userId) throw ForbiddenError.notOwner('post');
-  if (input.title != null) post.title = checkText('title', input.title, TITLE);
-  if (input.body != null) post.body = checkText('body', input.body, BODY);
-  await em.flush();
-  return post;
+  // FOR UPDATE: an edit racing a delete either lands first or finds the post gone.
+  return em.transactional(async (tx) => {
+    const post = await tx.findOne(Post, postId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!post) throw NotFoundError.entity('Post');
+    if (post.author.id !== viewer.userId) throw ForbiddenError.notOwner('post');
+    if (input.title != null) post.title = checkText('title', input.title, TITLE);
+    if (input.body != null) post.body = checkText('body', input.body, BODY);
+    return post;
+  });
 }
 
 function keyOf(post: Post) {
