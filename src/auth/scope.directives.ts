@@ -99,7 +99,11 @@ export class ScopeRules {
             if (argRule) args.push({ name: arg.name, requirement: argRule });
           }
         }
-        this.#fields.set(`${type.name}.${field.name}`, requirements);
+        // Implementations that demand what the interface already demands add nothing new.
+        const distinct = requirements.filter(
+          (rule, i) => requirements.findIndex((other) => sameScopes(other, rule)) === i,
+        );
+        this.#fields.set(`${type.name}.${field.name}`, distinct);
         this.#arguments.set(`${type.name}.${field.name}`, args);
       }
     }
@@ -113,4 +117,8 @@ export class ScopeRules {
     );
     return [...(this.#fields.get(key) ?? []), ...applied.map(({ requirement }) => requirement)];
   }
+}
+
+function sameScopes(a: Requirement, b: Requirement): boolean {
+  return JSON.stringify(a.anyOf) === JSON.stringify(b.anyOf);
 }
