@@ -293,9 +293,10 @@ describe('trash', () => {
         'query($after: String) { trash(first: 2, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }',
         { after },
       );
-      seen.push(...res.data?.trash.nodes.map((n: { id: string }) => n.id));
-      if (!res.data?.trash.pageInfo.hasNextPage) break;
-      after = res.data?.trash.pageInfo.endCursor;
+      const trash = (res.data as { trash: any }).trash;
+      seen.push(...trash.nodes.map((n: { id: string }) => n.id));
+      if (!trash.pageInfo.hasNextPage) break;
+      after = trash.pageInfo.endCursor;
     }
     expect(new Set(seen).size).toBe(5);
     expect(seen).toHaveLength(5);
