@@ -40,6 +40,12 @@ export interface App {
 /** Where the app writes its log lines. */
 export type Log = (line: string) => void;
 
+/** Hooks for tests and the benchmark. */
+export interface StartOptions {
+  /** Receives every SQL statement MikroORM sends (turns its query log on). */
+  onQuery?: (line: string) => void;
+}
+
 /**
  * Starts everything: the database (embedded unless `config.databaseUrl`), migrations, demo data
  * for an empty database, Apollo Server and the HTTP listener.
@@ -49,7 +55,11 @@ export type Log = (line: string) => void;
  * console.log(`GraphQL at ${app.url}`);
  * process.once('SIGTERM', () => app.stop());
  */
-export async function startApp(config: AppConfig, log: Log = console.log): Promise<App> {
+export async function startApp(
+  config: AppConfig,
+  log: Log = console.log,
+  options: StartOptions = {},
+): Promise<App> {
   // The schema comes first: its @softDelete declarations configure the ORM's soft-delete toolkit.
   const schema = buildSchema();
   assertScopeCoverage(schema, {
@@ -60,7 +70,13 @@ export async function startApp(config: AppConfig, log: Log = console.log): Promi
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   let orm: MikroORM | undefined;
   try {
-    orm = await initORM({ clientUrl: database.url, ...softDelete.ormOptions() }, { migrate: true });
+    const queryLog = options.onQuery
+      ? { debug: ['query' as const], logger: options.onQuery, colors: false, highlighter: undefined }
+      : {};
+    orm = await initORM(
+      { clientUrl: database.url, ...softDelete.ormOptions(), ...queryLog },
+      { migrate: true },
+    );
     assertSoftDeleteSetup(schema, softDelete, {
       'Query.viewer': 'always live: a deleted user cannot authenticate',
       'Query.trash': 'lists tombstones only',

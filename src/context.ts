@@ -3,6 +3,7 @@ import type DataLoader from 'dataloader';
 import type { TokenVerifier } from './auth/token.service.js';
 import type { Viewer } from './auth/viewer.js';
 import { entityLoader } from './db/entity-loader.js';
+import { ListLoaders } from './db/list-loaders.js';
 import { UnauthenticatedError } from './errors.js';
 import { fromGlobalId } from './graphql/global-id.js';
 import { Comment } from './modules/comment/comment.entity.js';
@@ -15,6 +16,8 @@ export interface Loaders {
   user: DataLoader<number, User | null>;
   post: DataLoader<number, Post | null>;
   comment: DataLoader<number, Comment | null>;
+  /** Nested lists and their counts, batched per field across parents. */
+  lists: ListLoaders;
 }
 
 /** An entity manager and the loaders on top of it, for reads in one visibility mode. */
@@ -53,6 +56,7 @@ function requestContext(deps: ContextDependencies): GraphQLContext {
     user: entityLoader(em, User),
     post: entityLoader(em, Post),
     comment: entityLoader(em, Comment),
+    lists: new ListLoaders(em),
   }));
   const context: GraphQLContext = {
     viewer: null,

@@ -32,7 +32,8 @@ export async function findPage<T extends KeysetRow>(
   })) as T[];
 }
 
-function afterCursor(after: CursorKey, direction: KeysetDirection) {
+/** The condition "strictly after `after`" in `(createdAt, id)` order. */
+export function afterCursor(after: CursorKey, direction: KeysetDirection) {
   const op = direction === 'asc' ? '$gt' : '$lt';
   return {
     $or: [{ createdAt: { [op]: after.createdAt } }, { createdAt: after.createdAt, id: { [op]: after.id } }],

@@ -46,13 +46,16 @@ export function tokenFor(userId: number, scopes: string[] = [], ttl = '1h'): Pro
  * Creates a uniquely named database on the run's PostgreSQL server, migrates it and starts the
  * real server on a free port against it. No demo data unless asked.
  */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<AppConfig> = {},
+  options: { onQuery?: (line: string) => void } = {},
+): Promise<TestApp> {
   const adminUrl = inject('adminDatabaseUrl');
   const name = `tombstone_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await createDatabaseIfMissing(adminUrl, name);
   const databaseUrl = withDatabase(adminUrl, name);
   const base = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, PORT: '0', SEED_DEMO_DATA: 'false' });
-  const app = await startApp({ ...base, databaseUrl, ...overrides }, () => {});
+  const app = await startApp({ ...base, databaseUrl, ...overrides }, () => {}, options);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 
   return {

@@ -1,9 +1,10 @@
-import { type EntityManager, type FilterQuery, LockMode } from '@mikro-orm/postgresql';
+import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.js';
 import type { ReadScope } from '../../context.js';
-import { findPage } from '../../db/keyset.js';
+import type { ListSpec } from '../../db/list-loaders.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
-import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
+import type { Connection, Page } from '../../graphql/connection.js';
+import { nestedConnection } from '../../graphql/nested-connection.js';
 import { checkText } from '../../validation.js';
 import { Post } from '../post/post.entity.js';
 import { User } from '../user/user.entity.js';
@@ -24,27 +25,20 @@ export interface CommentInput {
 
 const BODY = { min: 1, max: 5_000, trim: false };
 
-/** A list of comments, oldest first. */
+const LISTS = {
+  topLevelOf: { entity: Comment, parent: 'post', where: { parent: null }, direction: 'asc' },
+  repliesTo: { entity: Comment, parent: 'parent', direction: 'asc' },
+  writtenBy: { entity: Comment, parent: 'author', direction: 'asc' },
+} satisfies Record<string, ListSpec<Comment>>;
+
+/** A list of comments, oldest first, batched across parents. */
 export async function listComments(
   scope: ReadScope,
   page: Page,
   list: CommentList,
 ): Promise<Connection<Comment>> {
-  const where: FilterQuery<Comment> =
-    'topLevelOf' in list
-      ? { post: list.topLevelOf, parent: null }
-      : 'repliesTo' in list
-        ? { parent: list.repliesTo }
-        : { author: list.writtenBy };
-  const rows = await findPage(scope.em, Comment, where, page, 'asc');
-  return buildConnection(
-    rows,
-    page,
-    keyOf,
-    (c) => c,
-    () => scope.em.count(Comment, where),
-    scope.visibility,
-  );
+  const [kind, parentId] = Object.entries(list)[0] as [keyof typeof LISTS, number];
+  return nestedConnection(scope, LISTS[kind] as ListSpec<Comment>, parentId, page);
 }
 
 /**
@@ -73,8 +67,4 @@ export async function createComment(
     }
     return tx.create(Comment, { post, parent, author: tx.getReference(User, viewer.userId), body });
   });
-}
-
-function keyOf(comment: Comment) {
-  return { createdAt: comment.createdAt, id: comment.id };
 }

@@ -1,33 +1,30 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.js';
 import type { ReadScope } from '../../context.js';
-import { findPage } from '../../db/keyset.js';
+import type { ListSpec } from '../../db/list-loaders.js';
 import { BadUserInputError, NotFoundError } from '../../errors.js';
-import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
+import type { Connection, Page } from '../../graphql/connection.js';
+import { nestedConnection } from '../../graphql/nested-connection.js';
 import { User } from '../user/user.entity.js';
 import { Follow } from './follow.entity.js';
 
 /** Which side of the follow edges a list shows. */
 export type FollowSide = 'followers' | 'following';
 
-/** A user's followers or followees, most recent follow first. */
+const LISTS = {
+  followers: { entity: Follow, parent: 'followee', direction: 'desc', populate: ['follower'] },
+  following: { entity: Follow, parent: 'follower', direction: 'desc', populate: ['followee'] },
+} satisfies Record<FollowSide, ListSpec<Follow>>;
+
+/** A user's followers or followees, most recent follow first, batched across users. */
 export async function listFollows(
   scope: ReadScope,
   userId: number,
   side: FollowSide,
   page: Page,
 ): Promise<Connection<User>> {
-  const where = side === 'followers' ? { followee: userId } : { follower: userId };
   const other = side === 'followers' ? 'follower' : 'followee';
-  const rows = await findPage(scope.em, Follow, where, page, 'desc', { populate: [other] });
-  return buildConnection(
-    rows,
-    page,
-    (follow) => ({ createdAt: follow.createdAt, id: follow.id }),
-    (follow) => follow[other],
-    () => scope.em.count(Follow, where),
-    scope.visibility,
-  );
+  return nestedConnection(scope, LISTS[side] as ListSpec<Follow>, userId, page, (follow) => follow[other]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Scope } from '../../auth/scopes.js';
 import { hasScope, requireViewer } from '../../auth/viewer.js';
-import type { GraphQLContext, Loaders } from '../../context.js';
+import type { GraphQLContext } from '../../context.js';
 import { translateUniqueViolation } from '../../db/unique-violation.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
@@ -16,7 +16,7 @@ export type ModeratedType = 'User' | 'Post' | 'Comment';
 
 interface TypeRules<T> {
   entity: new (...args: never[]) => T;
-  loader: keyof Loaders;
+  loader: 'user' | 'post' | 'comment';
   /** The user who owns a row: may delete it without `content:moderate`. */
   ownerOf: (row: T) => number;
   /** Whoever deleted a row may restore it (posts and comments, not accounts). */

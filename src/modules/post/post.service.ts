@@ -2,8 +2,10 @@ import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.js';
 import type { ReadScope } from '../../context.js';
 import { findPage } from '../../db/keyset.js';
+import type { ListSpec } from '../../db/list-loaders.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
+import { nestedConnection } from '../../graphql/nested-connection.js';
 import { checkText } from '../../validation.js';
 import { Comment } from '../comment/comment.entity.js';
 import { User } from '../user/user.entity.js';
@@ -18,23 +20,28 @@ export interface PostInput {
 const TITLE = { min: 1, max: 200 };
 const BODY = { min: 1, max: 20_000, trim: false };
 
-/** Posts, newest first; only `authorId`'s when given. */
+/** A user's posts, newest first. */
+export const POSTS_BY_AUTHOR: ListSpec<Post> = { entity: Post, parent: 'author', direction: 'desc' };
+/** All of a post's comments, replies included, for `commentCount`. */
+const COMMENTS_OF_POST: ListSpec<Comment> = { entity: Comment, parent: 'post', direction: 'asc' };
+
+/** All posts, newest first, or `authorId`'s (batched across authors). */
 export async function listPosts(scope: ReadScope, page: Page, authorId?: number): Promise<Connection<Post>> {
-  const where = authorId === undefined ? {} : { author: authorId };
-  const rows = await findPage(scope.em, Post, where, page, 'desc');
+  if (authorId !== undefined) return nestedConnection(scope, POSTS_BY_AUTHOR, authorId, page);
+  const rows = await findPage(scope.em, Post, {}, page, 'desc');
   return buildConnection(
     rows,
     page,
     keyOf,
     (post) => post,
-    () => scope.em.count(Post, where),
+    () => scope.em.count(Post, {}),
     scope.visibility,
   );
 }
 
-/** How many comments a post has, replies included. */
+/** How many comments a post has, replies included (batched across posts). */
 export async function countComments(scope: ReadScope, postId: number): Promise<number> {
-  return scope.em.count(Comment, { post: postId });
+  return scope.loaders.lists.count(COMMENTS_OF_POST).load(postId);
 }
 
 /** Publishes a post by the viewer. @throws BadUserInputError for an invalid title or body */
