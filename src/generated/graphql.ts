@@ -344,6 +344,11 @@ export type Query = {
   /** All posts, newest first. */
   posts: PostConnection;
   /**
+   * Full-text search over post titles and bodies, best match first. Web-search syntax: words,
+   * "quoted phrases", `or`, `-excluded`; english stemming. 1–200 characters.
+   */
+  search: PostConnection;
+  /**
    * Only deleted rows, most recently deleted first (all types, or those in `type`): what a
    * moderator can restore. Scope audit:read or content:moderate; the tombstone fields, and
    * includeDeleted below, still need audit:read. Lists below a trash row show live rows by default.
@@ -387,6 +392,14 @@ export type QueryPostsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
+  query: Scalars['String']['input'];
 };
 
 
@@ -847,6 +860,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
   posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QueryPostsArgs, 'first'>>;
+  search?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'query'>>;
   trash?: Resolver<ResolversTypes['TombstoneConnection'], ParentType, ContextType, RequireFields<QueryTrashArgs, 'first'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, Partial<QueryUserArgs>>;
   users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;

@@ -73,18 +73,20 @@ export function decodeCursor(cursor: string): CursorKey {
  * @param nodeOf what the edge exposes (the row itself, or e.g. the user a follow row points at)
  * @param totalCount counts the whole list; called only when selected
  * @param visibility the read scope the rows came from
+ * @param encode turns a row's position into its cursor (lists not ordered by time bring their own)
  */
-export function buildConnection<TRow, TNode>(
+export function buildConnection<TRow, TNode, TKey = CursorKey>(
   rows: TRow[],
   page: Page,
-  keyOf: (row: TRow) => CursorKey,
+  keyOf: (row: TRow) => TKey,
   nodeOf: (row: TRow) => TNode,
   totalCount: () => Promise<number> | number,
   visibility: Visibility,
+  encode: (key: TKey) => string = encodeCursor as unknown as (key: TKey) => string,
 ): Connection<TNode> {
   const pageRows = rows.slice(0, page.first);
   const edges = pageRows.map((row) => ({
-    cursor: encodeCursor(keyOf(row)),
+    cursor: encode(keyOf(row)),
     node: nodeOf(row),
     [READ_SCOPE]: visibility,
   }));

@@ -19,6 +19,12 @@ const CommentSchema = defineEntity({
     { name: 'comment_post_id_created_at_id_index', properties: ['post', 'createdAt', 'id'] },
     { name: 'comment_parent_id_created_at_id_index', properties: ['parent', 'createdAt', 'id'] },
     { name: 'comment_author_id_created_at_id_index', properties: ['author', 'createdAt', 'id'] },
+    ...(['post', 'parent', 'author'] as const).map((parent) => ({
+      name: `comment_live_${parent}_id_created_at_id_index`,
+      properties: [parent, 'createdAt', 'id'] as ('post' | 'parent' | 'author' | 'createdAt' | 'id')[],
+      where: { deletedAt: null },
+    })),
+    { name: 'comment_trash_index', properties: ['deletedAt'], where: { deletedAt: { $ne: null } } },
   ],
 });
 

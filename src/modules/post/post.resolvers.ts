@@ -4,6 +4,7 @@ import { parsePage } from '../../graphql/connection.js';
 import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
 import { required } from '../../graphql/required.js';
 import { listComments } from '../comment/comment.service.js';
+import { searchPosts } from './post.search.js';
 import { countComments, createPost, listPosts, updatePost } from './post.service.js';
 
 /** Resolvers for `Post`, the post queries and the post mutations. */
@@ -20,6 +21,13 @@ export const postResolvers: Resolvers = {
     post: (_root, args, ctx) =>
       ctx.reads.listScope(undefined, args).loaders.post.load(parseGlobalId(args.id, 'Post')),
     posts: (_root, args, ctx) => listPosts(ctx.reads.listScope(undefined, args), parsePage(args)),
+    search: (_root, args, ctx) =>
+      searchPosts(
+        ctx.reads.listScope(undefined, args),
+        args.query,
+        parsePage({ first: args.first }),
+        args.after,
+      ),
   },
   Mutation: {
     createPost: (_root, { input }, ctx) =>

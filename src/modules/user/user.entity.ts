@@ -24,7 +24,11 @@ const UserSchema = defineEntity({
     },
     { name: 'users_email_live_unique', properties: ['email'], where: { deletedAt: null } },
   ],
-  indexes: [{ name: 'users_created_at_id_index', properties: ['createdAt', 'id'] }],
+  indexes: [
+    { name: 'users_created_at_id_index', properties: ['createdAt', 'id'] },
+    { name: 'users_live_created_at_id_index', properties: ['createdAt', 'id'], where: { deletedAt: null } },
+    { name: 'users_trash_index', properties: ['deletedAt'], where: { deletedAt: { $ne: null } } },
+  ],
 });
 
 /** A microblog account. Usernames and emails are unique among live users (see the migrations). */
