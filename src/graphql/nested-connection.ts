@@ -1,5 +1,5 @@
 import type { ReadScope } from '../context.js';
-import type { KeysetRow } from '../db/keyset.js';
+import { findPage, type KeysetDirection, type KeysetRow } from '../db/keyset.js';
 import type { ListSpec } from '../db/list-loaders.js';
 import { buildConnection, type Connection, type Page } from './connection.js';
 
@@ -21,6 +21,24 @@ export async function nestedConnection<T extends KeysetRow, N = T>(
     (row) => ({ createdAt: row.createdAt, id: row.id }),
     nodeOf,
     () => scope.loaders.lists.count(spec).load(parentId),
+    scope.visibility,
+  );
+}
+
+/** A page of a whole table, in `(createdAt, id)` order, with its `totalCount`. */
+export async function rootConnection<T extends KeysetRow>(
+  scope: ReadScope,
+  entity: new (...args: never[]) => T,
+  page: Page,
+  direction: KeysetDirection,
+): Promise<Connection<T>> {
+  const rows = await findPage(scope.em, entity, {}, page, direction);
+  return buildConnection(
+    rows,
+    page,
+    (row) => ({ createdAt: row.createdAt, id: row.id }),
+    (row) => row,
+    () => scope.em.count(entity, {}),
     scope.visibility,
   );
 }

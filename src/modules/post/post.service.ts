@@ -1,11 +1,10 @@
 import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.js';
 import type { ReadScope } from '../../context.js';
-import { findPage } from '../../db/keyset.js';
 import type { ListSpec } from '../../db/list-loaders.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
-import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
-import { nestedConnection } from '../../graphql/nested-connection.js';
+import type { Connection, Page } from '../../graphql/connection.js';
+import { nestedConnection, rootConnection } from '../../graphql/nested-connection.js';
 import { checkText } from '../../validation.js';
 import { Comment } from '../comment/comment.entity.js';
 import { User } from '../user/user.entity.js';
@@ -28,15 +27,7 @@ const COMMENTS_OF_POST: ListSpec<Comment> = { entity: Comment, parent: 'post', d
 /** All posts, newest first, or `authorId`'s (batched across authors). */
 export async function listPosts(scope: ReadScope, page: Page, authorId?: number): Promise<Connection<Post>> {
   if (authorId !== undefined) return nestedConnection(scope, POSTS_BY_AUTHOR, authorId, page);
-  const rows = await findPage(scope.em, Post, {}, page, 'desc');
-  return buildConnection(
-    rows,
-    page,
-    keyOf,
-    (post) => post,
-    () => scope.em.count(Post, {}),
-    scope.visibility,
-  );
+  return rootConnection(scope, Post, page, 'desc');
 }
 
 /** How many comments a post has, replies included (batched across posts). */
@@ -74,8 +65,4 @@ export async function updatePost(
     if (input.body != null) post.body = checkText('body', input.body, BODY);
     return post;
   });
-}
-
-function keyOf(post: Post) {
-  return { createdAt: post.createdAt, id: post.id };
 }

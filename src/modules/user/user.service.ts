@@ -1,8 +1,8 @@
 import { type EntityManager, sql } from '@mikro-orm/postgresql';
 import type { ReadScope } from '../../context.js';
-import { findPage } from '../../db/keyset.js';
 import { translateUniqueViolation } from '../../db/unique-violation.js';
-import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
+import type { Connection, Page } from '../../graphql/connection.js';
+import { rootConnection } from '../../graphql/nested-connection.js';
 import { checkText } from '../../validation.js';
 import { User } from './user.entity.js';
 
@@ -30,15 +30,7 @@ export async function findUserByUsername(em: EntityManager, username: string): P
 
 /** All users, newest first. */
 export async function listUsers(scope: ReadScope, page: Page): Promise<Connection<User>> {
-  const rows = await findPage(scope.em, User, {}, page, 'desc');
-  return buildConnection(
-    rows,
-    page,
-    keyOf,
-    (user) => user,
-    () => scope.em.count(User, {}),
-    scope.visibility,
-  );
+  return rootConnection(scope, User, page, 'desc');
 }
 
 /**
@@ -55,8 +47,4 @@ export async function registerUser(em: EntityManager, input: RegisterInput): Pro
   });
   await translateUniqueViolation(USER_UNIQUE_FIELDS, () => em.flush());
   return user;
-}
-
-function keyOf(user: User) {
-  return { createdAt: user.createdAt, id: user.id };
 }
