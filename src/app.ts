@@ -66,7 +66,11 @@ export async function startApp(
     gatedArguments: { [INCLUDE_DELETED_ARGUMENT]: Scope.auditRead },
     gatedFields: { deletedAt: Scope.auditRead, deletedBy: Scope.auditRead, deleteReason: Scope.auditRead },
   });
-  const softDelete = new SoftDelete({ cascades: softDeleteCascades(schema), describe: describeRow });
+  const softDelete = new SoftDelete({
+    cascades: softDeleteCascades(schema),
+    describe: describeRow,
+    filtersEnabled: config.softDeleteFilters,
+  });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   let orm: MikroORM | undefined;
   try {

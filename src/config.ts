@@ -21,6 +21,11 @@ export interface AppConfig {
   limits: QueryLimits;
   /** Largest accepted request body, in bytes. */
   maxRequestBytes: number;
+  /**
+   * `SOFT_DELETE_FILTERS=off` empties the soft-delete filter, for the benchmark's feature-off run
+   * on a copy of the data without tombstones. Refused in production.
+   */
+  softDeleteFilters: boolean;
 }
 
 /** Used only outside production when neither JWT_SECRET nor JWT_JWKS_URL is set. */
@@ -79,7 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAliases: int('MAX_QUERY_ALIASES', 50, 0, 10_000),
     },
     maxRequestBytes: int('MAX_REQUEST_BYTES', 100_000, 1_000, 10_000_000),
+    softDeleteFilters: env.SOFT_DELETE_FILTERS !== 'off',
   };
+  if (!config.softDeleteFilters && nodeEnv === 'production') {
+    problems.push('SOFT_DELETE_FILTERS=off is for benchmarks only and is refused in production.');
+  }
   if (problems.length > 0) throw new Error(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return config;
 }

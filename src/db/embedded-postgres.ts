@@ -16,6 +16,8 @@ export interface EmbeddedPostgresOptions {
   persistent?: boolean;
   /** Receives the server's log lines; silent when omitted. */
   log?: (line: string) => void;
+  /** Extra server settings (`-c name=value`), e.g. `{ shared_preload_libraries: 'pg_stat_statements' }`. */
+  settings?: Record<string, string>;
 }
 
 /** A running embedded PostgreSQL cluster. */
@@ -67,7 +69,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
     // Loopback only, no Unix socket: the machine may run its own PostgreSQL with sockets in /tmp.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: (message) => log(String(message).trimEnd()),
     onError: (message) => log(String(message).trimEnd()),
   });

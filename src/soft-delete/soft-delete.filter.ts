@@ -24,6 +24,7 @@ export function installSoftDeleteFilter(
   model: SoftDeleteModel,
   metadata: MetadataStorage,
   name = SOFT_DELETE_FILTER,
+  enabled = true,
 ): void {
   for (const meta of metadata.getAll().values()) {
     if (meta.embeddable || meta.virtual) continue;
@@ -36,7 +37,8 @@ export function installSoftDeleteFilter(
       name,
       // An entity manager made by `SoftDelete.forkIncludingDeleted()` carries `{ includeDeleted: true }`
       // as this filter's parameters; MikroORM offers no other per-fork switch for a default filter.
-      cond: (params: SoftDeleteFilterParams | undefined) => (params?.includeDeleted ? {} : visible),
+      cond: (params: SoftDeleteFilterParams | undefined) =>
+        params?.includeDeleted || !enabled ? {} : visible,
       args: false,
       default: true,
     };

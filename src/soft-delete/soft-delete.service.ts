@@ -35,6 +35,12 @@ export interface SoftDeleteOptions {
   describe?: RowDescriber;
   /** @default 'softDelete' */
   filterName?: string;
+  /**
+   * Benchmarking only: `false` leaves the filter installed but empty, to measure what it costs on
+   * a database without tombstones. Never turn it off where tombstones exist.
+   * @default true
+   */
+  filtersEnabled?: boolean;
 }
 
 /** What a restore or a purge did. */
@@ -98,7 +104,7 @@ export class SoftDelete {
         afterDiscovered: (storage: MetadataStorage) => {
           const model = new SoftDeleteModel(storage, this.#options.cascades);
           model.assertValid();
-          installSoftDeleteFilter(model, storage, this.filterName);
+          installSoftDeleteFilter(model, storage, this.filterName, this.#options.filtersEnabled ?? true);
           this.#model = model;
           this.#metadata = storage;
         },

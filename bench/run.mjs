@@ -1,0 +1,414 @@
+// `npm run bench`: seeds (or reuses) a benchmark database, starts every system on it, checks they
+// return the same data, then runs each workload against each system with autocannon, runs
+// interleaved, and writes bench/results/latest.{json,md}. Options: --scale 1 --seed 42
+// --duration 10 --warmup 3 --connections 16 --runs 3 --systems ours,off,postgraphile,handwritten
+// --workloads W1,W2,W3,W4,W5,W6. DATABASE_URL: an external server instead of the embedded one.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { bodies, essence, WORKLOADS } from './workloads.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' },
+    seed: { type: 'string', default: '42' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '16' },
+    runs: { type: 'string', default: '3' },
+    systems: { type: 'string', default: 'ours,off,postgraphile,handwritten' },
+    workloads: { type: 'string', default: WORKLOADS.join(',') },
+  },
+});
+const scale = Number(opt.scale);
+const seed = Number(opt.seed);
+const here = (path) => new URL(path, import.meta.url).pathname;
+const dist = (path) => import(new URL(`../dist/${path}`, import.meta.url).href);
+const SECRET = 'tombstone-benchmark-secret-0123456789abcdef';
+const log = (line) => process.stderr.write(`${line}\n`);
+
+const { startEmbeddedPostgres } = await dist('db/embedded-postgres.js');
+const { createDatabaseIfMissing, withDatabase } = await dist('db/database.js');
+let adminUrl = process.env.DATABASE_URL;
+let stopDatabase = async () => {};
+if (!adminUrl) {
+  const db = await startEmbeddedPostgres({
+    dataDir: here('.data/pg'),
+    settings: {
+      shared_preload_libraries: 'pg_stat_statements',
+      max_connections: '200',
+      shared_buffers: '512MB',
+    },
+  });
+  adminUrl = db.url;
+  stopDatabase = db.stop;
+}
+const name = `bench_s${String(scale).replace('.', '_')}_r${seed}`;
+const url = withDatabase(adminUrl, name);
+const offUrl = withDatabase(adminUrl, `${name}_off`);
+
+const sql = async (target, text, params) => {
+  const client = new pg.Client({ connectionString: target });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+};
+
+async function prepare() {
+  await createDatabaseIfMissing(adminUrl, name);
+  const [ready] = await sql(url, "select to_regclass('bench_meta') is not null as ready");
+  if (ready.ready && (await sql(url, 'select 1 from bench_meta')).length > 0) {
+    log(`Reusing ${name}.`);
+    return JSON.parse((await sql(url, 'select value from bench_meta'))[0].value);
+  }
+  log(`Seeding ${name} (scale ${scale}, seed ${seed})…`);
+  const started = Date.now();
+  const { initORM } = await dist('db/orm.config.js');
+  const { buildSchema } = await dist('schema.js');
+  const { SoftDelete, softDeleteCascades } = await dist('soft-delete/index.js');
+  const { User } = await dist('modules/user/user.entity.js');
+  const { Post } = await dist('modules/post/post.entity.js');
+  const { Comment } = await dist('modules/comment/comment.entity.js');
+  const softDelete = new SoftDelete({ cascades: softDeleteCascades(buildSchema()) });
+  const orm = await initORM(
+    { clientUrl: url, ...softDelete.ormOptions(), pool: { max: 10 } },
+    { migrate: true },
+  );
+  const { seedBenchmark } = await import('./seed.mjs');
+  const summary = await seedBenchmark({
+    url,
+    scale,
+    seed,
+    orm,
+    softDelete,
+    entities: { User, Post, Comment },
+  });
+  await orm.close();
+  summary.seconds = Math.round((Date.now() - started) / 1000);
+  await sql(url, 'create table bench_meta (value text)');
+  await sql(url, 'insert into bench_meta values ($1)', [JSON.stringify(summary)]);
+  log(`Seeded in ${summary.seconds} s: ${JSON.stringify(summary)}`);
+  return summary;
+}
+
+/** The feature-off copy: the same live rows, no tombstones at all. */
+async function prepareCopy() {
+  const [exists] = await sql(adminUrl, 'select count(*)::int as n from pg_database where datname = $1', [
+    `${name}_off`,
+  ]);
+  if (exists.n > 0) return;
+  log('Copying without tombstones…');
+  await sql(adminUrl, `create database "${name}_off" template "${name}"`);
+  await sql(
+    offUrl,
+    `
+    delete from comment c where c.deleted_at is not null
+      or exists (select 1 from post p where p.id = c.post_id and p.deleted_at is not null)
+      or exists (select 1 from users u where u.id = c.author_id and u.deleted_at is not null)
+      or exists (select 1 from post p join users u on u.id = p.author_id where p.id = c.post_id and u.deleted_at is not null)`,
+  );
+  await sql(
+    offUrl,
+    'update comment set parent_id = null where parent_id is not null and parent_id not in (select id from comment)',
+  );
+  await sql(
+    offUrl,
+    `delete from post p where p.deleted_at is not null
+      or exists (select 1 from users u where u.id = p.author_id and u.deleted_at is not null)`,
+  );
+  await sql(offUrl, 'delete from users where deleted_at is not null');
+  await sql(offUrl, 'vacuum analyze');
+}
+
+/** PostGraphile's reader: a login role whose policies hide tombstones and rows under hidden parents. */
+async function prepareRls() {
+  await sql(
+    url,
+    `do $$ begin create role bench_reader login password 'bench'; exception when duplicate_object then null; end $$`,
+  );
+  await sql(
+    url,
+    'grant usage on schema public to bench_reader; grant select on users, post, comment, follow to bench_reader',
+  );
+  const policies = {
+    users: 'deleted_at is null',
+    post: 'deleted_at is null and exists (select 1 from users u where u.id = author_id)',
+    comment:
+      'deleted_at is null and exists (select 1 from post p where p.id = post_id) and exists (select 1 from users u where u.id = author_id)',
+    follow:
+      'exists (select 1 from users u where u.id = follower_id) and exists (select 1 from users u where u.id = followee_id)',
+  };
+  for (const [table, using] of Object.entries(policies)) {
+    await sql(url, `alter table "${table}" enable row level security`);
+    await sql(url, `drop policy if exists live on "${table}"`);
+    await sql(url, `create policy live on "${table}" for select to bench_reader using (${using})`);
+  }
+  const reader = new URL(url);
+  reader.username = 'bench_reader';
+  reader.password = 'bench';
+  return reader.toString();
+}
+
+async function sample() {
+  const { toGlobalId } = await dist('graphql/global-id.js');
+  const posts = await sql(
+    url,
+    `select p.id from post p join users u on u.id = p.author_id
+    where p.deleted_at is null and u.deleted_at is null order by md5(p.id::text) limit 200`,
+  );
+  const users = await sql(
+    url,
+    'select id from users where deleted_at is null order by md5(id::text) limit 200',
+  );
+  const comments = await sql(
+    url,
+    `select c.id from comment c join post p on p.id = c.post_id join users pu on pu.id = p.author_id
+    join users cu on cu.id = c.author_id where c.deleted_at is null and p.deleted_at is null and pu.deleted_at is null
+    and cu.deleted_at is null and c.parent_id is null order by md5(c.id::text) limit 200`,
+  );
+  const rows = [...posts.map((p) => ['Post', p.id]), ...users.map((u) => ['User', u.id])].sort(() => 0);
+  return {
+    rowIds: rows,
+    nodeIds: rows.map(([type, id]) => toGlobalId(type, id)),
+    words: ['tombstone', 'coffee morning', 'postgres', 'music', 'garden code', '"hello world"'],
+    commentIds: comments.map((c) => toGlobalId('Comment', c.id)),
+  };
+}
+
+function startSystem(system, port, readerUrl) {
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    POOL_SIZE: '16',
+    NODE_ENV: 'production',
+    JWT_SECRET: SECRET,
+  };
+  const spec = {
+    ours: ['dist/server.js', { DATABASE_URL: url, SEED_DEMO_DATA: 'false' }],
+    off: [
+      'dist/server.js',
+      { DATABASE_URL: offUrl, SEED_DEMO_DATA: 'false', SOFT_DELETE_FILTERS: 'off', NODE_ENV: 'test' },
+    ],
+    postgraphile: ['bench/postgraphile-server.mjs', { DATABASE_URL: readerUrl }],
+    handwritten: ['bench/handwritten-server.mjs', { DATABASE_URL: url }],
+  }[system];
+  const child = spawn(process.execPath, [spec[0]], {
+    cwd: here('..'),
+    env: { ...env, ...spec[1] },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      if (/ready/.test(String(chunk))) resolve({ system, child, url: `http://127.0.0.1:${port}/graphql` });
+    });
+    child.on('exit', (code) => reject(new Error(`${system} exited with ${code}`)));
+  });
+}
+
+const cpuSeconds = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+const peakRssMb = (pid) =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+async function statements(database) {
+  try {
+    const [row] = await sql(
+      database,
+      `select coalesce(sum(calls), 0)::bigint as calls from pg_stat_statements
+      where dbid = (select oid from pg_database where datname = current_database()) and query not ilike '%pg_stat_statements%'`,
+    );
+    return Number(row.calls);
+  } catch {
+    return null;
+  }
+}
+
+function load(server, workload, requestBodies, token, seconds, rate) {
+  const spec = {
+    url: server.url,
+    bodies: requestBodies,
+    connections: Number(opt.connections),
+    duration: seconds,
+    token,
+    rate,
+  };
+  // The spec goes through a file: W5's request bodies overflow a command line.
+  const file = join(tmpdir(), `tombstone-load-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(spec));
+  const out = execFileSync(process.execPath, [here('load.mjs'), file], { maxBuffer: 1 << 26 });
+  return JSON.parse(String(out));
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const summary = await prepare();
+if (opt.systems.includes('off')) await prepareCopy();
+const readerUrl = await prepareRls();
+for (const db of [url, offUrl])
+  await sql(db, 'create extension if not exists pg_stat_statements').catch(() => {});
+const ids = await sample();
+const { signToken } = await dist('auth/token.service.js');
+const { toGlobalId } = await dist('graphql/global-id.js');
+const tokenFor = (scopes) =>
+  signToken(
+    { secret: SECRET },
+    { sub: toGlobalId('User', ids.rowIds.find(([t]) => t === 'User')[1]), scopes, ttl: '2h' },
+  );
+const tokens = { W5: await tokenFor(['content:moderate']), W6: await tokenFor(['audit:read']) };
+
+const systems = opt.systems.split(',');
+const workloads = opt.workloads.split(',');
+let port = 4600;
+const servers = [];
+try {
+  for (const system of systems) servers.push(await startSystem(system, port++, readerUrl));
+
+  log('Checking that the systems return the same data…');
+  for (const workload of ['W1', 'W2', 'W3']) {
+    const answers = [];
+    for (const server of servers) {
+      const list = bodies(workload, server.system, ids);
+      if (!list) continue;
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: list[0],
+      });
+      answers.push([server.system, JSON.stringify(essence(workload, server.system, await response.json()))]);
+    }
+    const [first] = answers;
+    for (const [system, answer] of answers) {
+      if (answer !== first[1])
+        throw new Error(
+          `${workload}: ${system} answers differently from ${first[0]}:\n${answer.slice(0, 500)}\nvs\n${first[1].slice(0, 500)}`,
+        );
+    }
+    log(`  ${workload}: ${answers.map(([s]) => s).join(', ')} agree`);
+  }
+
+  const results = {};
+  for (let run = 1; run <= Number(opt.runs); run++) {
+    for (const workload of workloads) {
+      for (const server of servers) {
+        const list = bodies(workload, server.system, ids);
+        if (!list) continue;
+        const database = server.system === 'off' ? offUrl : url;
+        load(server, workload, list, tokens[workload], Number(opt.warmup));
+        const calls = await statements(database);
+        const cpu = cpuSeconds(server.child.pid);
+        const r = load(server, workload, list, tokens[workload], Number(opt.duration));
+        const cpuPerRequest = (cpuSeconds(server.child.pid) - cpu) / Math.max(1, r.requests);
+        const after = await statements(database);
+        const perRequest =
+          calls === null || after === null ? null : (after - calls) / Math.max(1, r.requests);
+        const key = `${server.system} ${workload}`;
+        results[key] ??= [];
+        results[key].push({
+          ...r,
+          cpuMsPerRequest: cpuPerRequest * 1000,
+          statementsPerRequest: perRequest,
+        });
+        log(
+          `  run ${run} ${key.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  errors ${r.errors}`,
+        );
+      }
+    }
+  }
+
+  log('Latency at a fixed rate (80% of the median capacity)…');
+  const report = {
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) },
+    options: opt,
+    data: summary,
+    rows: [],
+  };
+  for (const [key, runs] of Object.entries(results)) {
+    const [system, workload] = key.split(' ');
+    const server = servers.find((s) => s.system === system);
+    const rps = median(runs.map((r) => r.rps));
+    const fixed = load(
+      server,
+      workload,
+      bodies(workload, system, ids),
+      tokens[workload],
+      Number(opt.duration),
+      Math.max(1, Math.round(rps * 0.8)),
+    );
+    report.rows.push({
+      system,
+      workload,
+      rps,
+      p50: median(runs.map((r) => r.latency.p50)),
+      p97_5: median(runs.map((r) => r.latency.p97_5)),
+      p99: median(runs.map((r) => r.latency.p99)),
+      errors: runs.reduce((sum, r) => sum + r.errors, 0),
+      cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
+      statementsPerRequest:
+        runs[0].statementsPerRequest === null ? null : median(runs.map((r) => r.statementsPerRequest)),
+      fixedRate: {
+        rate: Math.round(rps * 0.8),
+        p50: fixed.latency.p50,
+        p97_5: fixed.latency.p97_5,
+        p99: fixed.latency.p99,
+      },
+      peakRssMb: 0,
+    });
+  }
+  for (const server of servers)
+    for (const row of report.rows)
+      if (row.system === server.system) row.peakRssMb = Math.round(peakRssMb(server.child.pid));
+  const ratio = (a, b, workload) => {
+    const x = report.rows.find((r) => r.system === a && r.workload === workload);
+    const y = report.rows.find((r) => r.system === b && r.workload === workload);
+    return x && y ? Number((x.rps / y.rps).toFixed(2)) : null;
+  };
+  report.ratios = Object.fromEntries(
+    workloads.map((w) => [
+      w,
+      {
+        oursOverOff: ratio('ours', 'off', w),
+        oursOverPostgraphile: ratio('ours', 'postgraphile', w),
+        oursOverHandwritten: ratio('ours', 'handwritten', w),
+      },
+    ]),
+  );
+  mkdirSync(here('results'), { recursive: true });
+  writeFileSync(here('results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(here('results/latest.md'), markdown(report));
+  process.stdout.write(markdown(report));
+} finally {
+  for (const server of servers) server.child.kill('SIGTERM');
+  await stopDatabase();
+}
+
+function markdown(report) {
+  const f = (x, d = 0) => (x === null || x === undefined ? 'n/a' : Number(x).toFixed(d));
+  const lines = [
+    `Machine: ${report.machine.cpus} × ${report.machine.model}, ${report.machine.memoryGb} GiB. Data: ${JSON.stringify(report.data.counts)}, tombstoned ${JSON.stringify(report.data.tombstoned)}.`,
+    `Options: ${report.options.connections} connections, ${report.options.duration} s per run after ${report.options.warmup} s warm-up, ${report.options.runs} interleaved runs (medians).`,
+    '',
+    '| system | workload | req/s | p50 ms | p97.5 ms | p99 ms | errors | CPU ms/req | SQL/req | p50 / p99 at 80% rate | peak RSS MB |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+    ...report.rows.map(
+      (r) =>
+        `| ${r.system} | ${r.workload} | ${f(r.rps)} | ${f(r.p50)} | ${f(r.p97_5)} | ${f(r.p99)} | ${r.errors} | ${f(r.cpuMsPerRequest, 2)} | ${f(r.statementsPerRequest, 1)} | ${f(r.fixedRate.p50)} / ${f(r.fixedRate.p99)} @ ${r.fixedRate.rate}/s | ${r.peakRssMb} |`,
+    ),
+    '',
+    '| workload | ours ÷ feature-off | ours ÷ PostGraphile | ours ÷ hand-written |',
+    '| --- | ---: | ---: | ---: |',
+    ...Object.entries(report.ratios).map(
+      ([w, r]) =>
+        `| ${w} | ${f(r.oursOverOff, 2)} | ${f(r.oursOverPostgraphile, 2)} | ${f(r.oursOverHandwritten, 2)} |`,
+    ),
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,105 @@
+// The workloads, as each system spells them. `null` where a system has no equivalent.
+const q = (query, variables) => JSON.stringify(variables ? { query, variables } : { query });
+
+export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'];
+
+/** Request bodies per workload and system; `sample` holds live ids and words from the database. */
+export function bodies(workload, system, sample) {
+  const ours = system === 'ours' || system === 'off';
+  switch (workload) {
+    case 'W1':
+      if (ours) return [q('{ posts(first: 20) { nodes { title author { username } commentCount } } }')];
+      if (system === 'postgraphile') {
+        return [
+          q(
+            '{ allPosts(first: 20, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes { title userByAuthorId { username } commentsByPostId { totalCount } } } }',
+          ),
+        ];
+      }
+      return null;
+    case 'W2':
+    case 'W6': {
+      if (workload === 'W6' && system !== 'ours') return null;
+      const inc = workload === 'W6' ? ', includeDeleted: true' : '';
+      if (ours || system === 'handwritten') {
+        return [
+          q(
+            `{ users(first: 20${inc}) { nodes { posts(first: 10) { nodes { comments(first: 10) { totalCount nodes { body author { username } } } } } } } }`,
+          ),
+        ];
+      }
+      return [
+        q(`{ allUsers(first: 20, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes { postsByAuthorId(first: 10, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes {
+        commentsByPostId(first: 10, condition: { parentId: null }, orderBy: [CREATED_AT_ASC, ROW_ID_ASC]) { totalCount nodes { body userByAuthorId { username } } } } } } } }`),
+      ];
+    }
+    case 'W3':
+      if (ours)
+        return sample.nodeIds.map((id) =>
+          q('query($id: ID!) { node(id: $id) { id ... on Post { title } ... on User { username } } }', {
+            id,
+          }),
+        );
+      if (system === 'postgraphile') {
+        return sample.rowIds.map(([type, id]) =>
+          type === 'Post'
+            ? q('query($id: Int!) { postByRowId(rowId: $id) { title } }', { id })
+            : q('query($id: Int!) { userByRowId(rowId: $id) { username } }', { id }),
+        );
+      }
+      return null;
+    case 'W4':
+      if (ours)
+        return sample.words.map((word) =>
+          q('query($q: String!) { search(query: $q, first: 20) { nodes { title } } }', { q: word }),
+        );
+      return null;
+    case 'W5': {
+      if (system !== 'ours') return null;
+      const reads = ['W1', 'W2', 'W3', 'W4'].flatMap((w) => bodies(w, 'ours', sample).slice(0, 5));
+      const mixed = [];
+      sample.commentIds.forEach((id, i) => {
+        for (let r = 0; r < 9; r++) mixed.push(reads[(i * 9 + r) % reads.length]);
+        mixed.push(
+          q(`mutation($id: ID!) { ${i % 2 === 0 ? 'deleteComment' : 'restoreComment'}(id: $id) { id } }`, {
+            id: sample.commentIds[i - (i % 2)],
+          }),
+        );
+      });
+      return mixed;
+    }
+    default:
+      return null;
+  }
+}
+
+/** What must be equal between systems for a workload, extracted from a response. */
+export function essence(workload, system, body) {
+  const data = body.data;
+  if (!data) return { errors: body.errors };
+  if (workload === 'W1') {
+    const nodes = system === 'postgraphile' ? data.allPosts.nodes : data.posts.nodes;
+    return nodes.map((n) => [
+      n.title,
+      (n.author ?? n.userByAuthorId).username,
+      n.commentCount ?? n.commentsByPostId.totalCount,
+    ]);
+  }
+  if (workload === 'W2') {
+    const users = system === 'postgraphile' ? data.allUsers.nodes : data.users.nodes;
+    return users.map((u) =>
+      (u.posts ?? u.postsByAuthorId).nodes.map((p) => {
+        const comments = p.comments ?? p.commentsByPostId;
+        return [
+          comments.totalCount,
+          comments.nodes.map((c) => [c.body, (c.author ?? c.userByAuthorId).username]),
+        ];
+      }),
+    );
+  }
+  if (workload === 'W3') {
+    const node = data.node ?? data.postByRowId ?? data.userByRowId;
+    return node ? (node.title ?? node.username) : null;
+  }
+  return data;
+}
