@@ -231,7 +231,7 @@ async function statements(database) {
   }
 }
 
-function load(server, workload, requestBodies, token, seconds, rate) {
+function load(server, requestBodies, token, seconds, rate) {
   const spec = {
     url: server.url,
     bodies: requestBodies,
@@ -301,10 +301,10 @@ try {
         const list = bodies(workload, server.system, ids);
         if (!list) continue;
         const database = server.system === 'off' ? offUrl : url;
-        load(server, workload, list, tokens[workload], Number(opt.warmup));
+        load(server, list, tokens[workload], Number(opt.warmup));
         const calls = await statements(database);
         const cpu = cpuSeconds(server.child.pid);
-        const r = load(server, workload, list, tokens[workload], Number(opt.duration));
+        const r = load(server, list, tokens[workload], Number(opt.duration));
         const cpuPerRequest = (cpuSeconds(server.child.pid) - cpu) / Math.max(1, r.requests);
         const after = await statements(database);
         const perRequest =
@@ -336,7 +336,6 @@ try {
     const rps = median(runs.map((r) => r.rps));
     const fixed = load(
       server,
-      workload,
       bodies(workload, system, ids),
       tokens[workload],
       Number(opt.duration),

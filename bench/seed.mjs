@@ -54,7 +54,7 @@ async function insertColumns(client, table, columns, rows, label) {
   for (let start = 0; start < rows.length; start += chunk) {
     const slice = rows.slice(start, start + chunk);
     const arrays = columns.map((_, i) => slice.map((row) => row[i]));
-    const casts = columns.map(([name, type], i) => `$${i + 1}::${type}[]`).join(', ');
+    const casts = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
     const names = columns.map(([name]) => `"${name}"`).join(', ');
     await client.query(`insert into "${table}" (${names}) select * from unnest(${casts})`, arrays);
     progress(label, Math.min(start + chunk, rows.length), rows.length);

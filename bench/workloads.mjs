@@ -58,7 +58,7 @@ export function bodies(workload, system, sample) {
       if (system !== 'ours') return null;
       const reads = ['W1', 'W2', 'W3', 'W4'].flatMap((w) => bodies(w, 'ours', sample).slice(0, 5));
       const mixed = [];
-      sample.commentIds.forEach((id, i) => {
+      sample.commentIds.forEach((_, i) => {
         for (let r = 0; r < 9; r++) mixed.push(reads[(i * 9 + r) % reads.length]);
         mixed.push(
           q(`mutation($id: ID!) { ${i % 2 === 0 ? 'deleteComment' : 'restoreComment'}(id: $id) { id } }`, {
