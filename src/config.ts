@@ -15,6 +15,8 @@ export interface AppConfig {
   dataDir: string;
   /** Seed demo data into an empty database. */
   seedDemoData: boolean;
+  /** Most connections the server opens to PostgreSQL. */
+  databasePoolSize: number;
   token: TokenConfig;
   /** True when the token secret is the built-in development default (announced in the log). */
   usesDevelopmentSecret: boolean;
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR || '.data',
     seedDemoData: env.SEED_DEMO_DATA !== 'false',
+    databasePoolSize: int('DB_POOL_SIZE', 10, 1, 1_000),
     token: {
       secret: usesDevelopmentSecret ? DEVELOPMENT_SECRET : secret,
       jwksUrl,
