@@ -38,7 +38,7 @@ export function scopeCheckPlugin<TContext extends object>(
           }
           const viewer = viewerOf(contextValue);
           const unmet = new Map<string, Requirement>();
-          walkOperation(
+          const complete = walkOperation(
             schema,
             document,
             operation,
@@ -55,6 +55,20 @@ export function scopeCheckPlugin<TContext extends object>(
               }
             },
           );
+          // An operation too large to walk whole is not judged on a part of it: it is refused.
+          if (!complete) {
+            return {
+              http: { status: 400, headers: new HeaderMap() },
+              body: {
+                kind: 'single',
+                singleResult: {
+                  errors: [
+                    { message: 'The operation is too large to run.', extensions: { code: 'BAD_USER_INPUT' } },
+                  ],
+                },
+              },
+            };
+          }
           if (unmet.size === 0) return null;
           const errors = [...unmet.values()].map((requirement) => describe(requirement, viewer !== null));
           return {

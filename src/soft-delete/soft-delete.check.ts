@@ -8,11 +8,7 @@ import {
   isListType,
   isObjectType,
 } from 'graphql';
-import {
-  INCLUDE_DELETED_ARGUMENT,
-  type SoftDeleteFieldExtension,
-  softDeleteTypes,
-} from './soft-delete.directive.js';
+import { INCLUDE_DELETED_ARGUMENT, isGuarded, softDeleteTypes } from './soft-delete.directive.js';
 import type { SoftDelete } from './soft-delete.service.js';
 
 /**
@@ -78,8 +74,7 @@ export function assertSoftDeleteSetup(
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const named = getNamedType(field.type);
-      const guarded = (field.extensions?.softDelete as SoftDeleteFieldExtension | undefined)?.guarded;
-      if (reaches(named) && !guarded) {
+      if (reaches(named) && !isGuarded(field)) {
         problems.push(
           `${type.name}.${field.name} can return ${named.name} but is not covered by the visibility guard.`,
         );
@@ -106,8 +101,11 @@ function missingIncludeDeleted(
   const returnsRows = (type: GraphQLOutputType, root: boolean): boolean => {
     const named = getNamedType(type);
     if (isConnectionOrEdge(named) && isObjectType(named)) {
-      const nodes = named.getFields().nodes;
-      return nodes !== undefined && reaches(getNamedType(nodes.type));
+      const { nodes, edges } = named.getFields();
+      if (nodes && reaches(getNamedType(nodes.type))) return true;
+      const edge = edges ? getNamedType(edges.type) : undefined;
+      const node = edge && isObjectType(edge) ? edge.getFields().node : undefined;
+      return node !== undefined && reaches(getNamedType(node.type));
     }
     return reaches(named) && (root || isListType(getNullableType(type)));
   };

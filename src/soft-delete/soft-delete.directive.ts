@@ -166,24 +166,34 @@ export function softDeleteCascades(schema: GraphQLSchema): Map<string, CascadeCo
 
 type IncludeDeleted = GraphQLFieldResolver<unknown, unknown, Record<string, unknown>, boolean>;
 
+/** Every resolver the guard made: the setup check trusts these, not a flag a later transform keeps. */
+const GUARDS = new WeakSet<object>();
+
+/** Whether a field's resolver is the visibility guard (and not something that replaced it). */
+export function isGuarded(field: { resolve?: unknown }): boolean {
+  return typeof field.resolve === 'function' && GUARDS.has(field.resolve);
+}
+
 function guard(
   field: GraphQLFieldConfig<unknown, unknown>,
   includeDeleted: IncludeDeleted,
 ): GraphQLFieldConfig<unknown, unknown> {
   const { resolve = defaultFieldResolver } = field;
   const nonNull = isNonNullType(field.type);
+  const guarded: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
+    const value = resolve(source, args, context, info);
+    const check = (resolved: unknown) =>
+      includeDeleted(source, args, context, info)
+        ? resolved
+        : hideTombstones(resolved, nonNull, info.fieldName);
+    // Stay synchronous for synchronous resolvers: most guarded fields are plain property reads.
+    return isPromiseLike(value) ? Promise.resolve(value).then(check) : check(value);
+  };
+  GUARDS.add(guarded);
   return {
     ...field,
     extensions: { ...field.extensions, softDelete: { guarded: true } satisfies SoftDeleteFieldExtension },
-    resolve(source, args, context, info) {
-      const value = resolve(source, args, context, info);
-      const check = (resolved: unknown) =>
-        includeDeleted(source, args, context, info)
-          ? resolved
-          : hideTombstones(resolved, nonNull, info.fieldName);
-      // Stay synchronous for synchronous resolvers: most guarded fields are plain property reads.
-      return isPromiseLike(value) ? Promise.resolve(value).then(check) : check(value);
-    },
+    resolve: guarded,
   };
 }
 

@@ -284,6 +284,21 @@ describe('trash', () => {
     expect((await run('auditor', below)).data).toEqual({ trash: { nodes: [{ posts: { totalCount: 1 } }] } });
   });
 
+  it('counts what the lists below a trash row show, and lists each type once', async () => {
+    const res = await run(
+      'moderator',
+      '{ trash(type: [COMMENT]) { nodes { ... on Comment { body post { title commentCount comments { totalCount } } } } } }',
+    );
+    // c2 hangs from a deleted post, r1 from a live one; below the trash both read live rows only.
+    expect(res.data?.trash.nodes).toEqual([
+      { body: 'c2', post: { title: 'P2', commentCount: 0, comments: { totalCount: 0 } } },
+      { body: 'r1', post: { title: 'P1', commentCount: 1, comments: { totalCount: 1 } } },
+    ]);
+    const once = await run('moderator', '{ trash(type: [POST]) { totalCount nodes { id } } }');
+    const twice = await run('moderator', '{ trash(type: [POST, POST, POST]) { totalCount nodes { id } } }');
+    expect(twice.data).toEqual(once.data);
+  });
+
   it('pages through every tombstone exactly once', async () => {
     const seen: string[] = [];
     let after: string | null = null;

@@ -267,6 +267,29 @@ describe('the startup cross-check', () => {
     );
   });
 
+  it('names a field whose guarded resolver a later transform replaced', async () => {
+    const replaceTag = (schema: ReturnType<typeof buildTagSchema>['schema']) =>
+      mapSchema(schema, {
+        [MapperKind.QUERY_ROOT_FIELD]: (field, name) =>
+          name === 'tag' ? { ...field, resolve: () => null } : field,
+      });
+    await expect(check(TAG_SDL, [Tag], replaceTag)).rejects.toThrow(
+      'Query.tag can return Tag but is not covered by the visibility guard.',
+    );
+  });
+
+  it('names a connection without nodes whose edges reach a soft-deletable type', async () => {
+    const sdl = `${TAG_SDL}
+      type TagEdge { cursor: String! node: Tag! }
+      type TagPageInfo { hasNextPage: Boolean! }
+      type TagConnection { edges: [TagEdge!]! pageInfo: TagPageInfo! }
+      extend type Query { tagPage: TagConnection! }`;
+    const error = await check(sdl, [Tag]).catch((e: Error) => e);
+    expect((error as Error).message).toContain(
+      'Query.tagPage can return soft-deletable rows but has no includeDeleted argument.',
+    );
+  });
+
   it('refuses a cascade along a relation that does not exist', async () => {
     const sdl = TAG_SDL.replace('type Tag @softDelete', 'type Tag @softDelete(cascade: ["Tag.parent"])');
     await expect(check(sdl, [Tag])).rejects.toThrow(

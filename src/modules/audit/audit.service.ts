@@ -24,7 +24,8 @@ export async function listTrash(
   types: readonly (keyof typeof SOFT_DELETABLE_TYPES)[],
   page: Page,
 ): Promise<Connection<object>> {
-  const entities = types.map((type) => SOFT_DELETABLE_TYPES[type]);
+  // Each type once: a repeated type would repeat its rows (and grow the query).
+  const entities = [...new Set(types)].map((type) => SOFT_DELETABLE_TYPES[type]);
   const after = page.after
     ? { deletedAt: page.after.createdAt, entity: page.after.kind ?? '', id: page.after.id }
     : null;

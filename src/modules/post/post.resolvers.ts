@@ -15,7 +15,8 @@ export const postResolvers: Resolvers = {
       required(await ctx.reads.scopeOf(post).loaders.user.load(post.author.id), 'User'),
     comments: (post, args, ctx) =>
       listComments(ctx.reads.listScope(post, args), parsePage(args), { topLevelOf: post.id }),
-    commentCount: (post, _args, ctx) => countComments(ctx.reads.scopeOf(post), post.id),
+    // A count of a list: it inherits the list mode below the post, as `comments` does.
+    commentCount: (post, _args, ctx) => countComments(ctx.reads.listScope(post, {}), post.id),
   },
   Query: {
     post: (_root, args, ctx) =>
