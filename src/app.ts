@@ -21,6 +21,7 @@ import { createHttpHandler } from './http/graphql-http.handler.js';
 import { buildSchema } from './schema.js';
 import {
   assertSoftDeleteSetup,
+  GATED_TOMBSTONE_FIELDS,
   INCLUDE_DELETED_ARGUMENT,
   SoftDelete,
   softDeleteCascades,
@@ -64,7 +65,7 @@ export async function startApp(
   const schema = buildSchema();
   assertScopeCoverage(schema, {
     gatedArguments: { [INCLUDE_DELETED_ARGUMENT]: Scope.auditRead },
-    gatedFields: { deletedAt: Scope.auditRead, deletedBy: Scope.auditRead, deleteReason: Scope.auditRead },
+    gatedFields: Object.fromEntries(GATED_TOMBSTONE_FIELDS.map((field) => [field, Scope.auditRead])),
   });
   const softDelete = new SoftDelete({
     cascades: softDeleteCascades(schema),

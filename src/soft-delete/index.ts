@@ -7,12 +7,12 @@ export { type AuditAction, AuditEvent } from './audit-event.entity.js';
 export { READ_SCOPE, type ReadScope, RequestReads, type Visibility } from './request-reads.js';
 export { assertSoftDeleteSetup } from './soft-delete.check.js';
 export {
+  GATED_TOMBSTONE_FIELDS,
   INCLUDE_DELETED_ARGUMENT,
   softDeleteCascades,
   softDeleteDirective,
   softDeleteDirectiveTypeDefs,
   softDeleteTypes,
-  TOMBSTONE_FIELDS,
   type TombstoneFieldsOptions,
 } from './soft-delete.directive.js';
 export { SoftDeleteError } from './soft-delete.errors.js';

@@ -61,8 +61,8 @@ export interface SoftDeleteDirectiveOptions {
   tombstoneFields?: TombstoneFieldsOptions;
 }
 
-/** The names of the tombstone fields the directive adds, the gated ones first. */
-export const TOMBSTONE_FIELDS = ['deletedAt', 'deletedBy', 'deleteReason', 'isDeleted'] as const;
+/** The tombstone fields the directive adds whose values only auditors may read (`isDeleted` is open). */
+export const GATED_TOMBSTONE_FIELDS = ['deletedAt', 'deletedBy', 'deleteReason'] as const;
 
 /** The argument that switches a field to an auditor's view. */
 export const INCLUDE_DELETED_ARGUMENT = 'includeDeleted';
