@@ -82,6 +82,7 @@ export async function startApp(
       { clientUrl: database.url, ...softDelete.ormOptions(), ...queryLog },
       { migrate: true },
     );
+    await softDelete.installDatabaseGuards(orm.em.fork());
     assertSoftDeleteSetup(schema, softDelete, {
       'Query.viewer': 'always live: a deleted user cannot authenticate',
       'Query.trash': 'lists tombstones only',

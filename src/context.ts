@@ -4,6 +4,7 @@ import type { TokenVerifier } from './auth/token.service.js';
 import type { Viewer } from './auth/viewer.js';
 import { entityLoader } from './db/entity-loader.js';
 import { ListLoaders } from './db/list-loaders.js';
+import { type RetryOptions, withTransientRetries } from './db/transient-retry.js';
 import { UnauthenticatedError } from './errors.js';
 import { fromGlobalId } from './graphql/global-id.js';
 import { Comment } from './modules/comment/comment.entity.js';
@@ -35,7 +36,10 @@ export interface GraphQLContext {
   reads: RequestReads<Loaders, EntityManager>;
   /**
    * Runs one mutation on a fresh entity manager, then drops every read cache of the request, so
-   * that later fields (and the mutation's own payload) read the state after the write.
+   * that later fields (and the mutation's own payload) read the state after the write. `work`
+   * must be one transaction (or several idempotent ones): it runs again, from scratch, when the
+   * database reports a deadlock, a serialization failure or an invariant guard refusing a write
+   * that a concurrent delete made stale.
    */
   write<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
 }
@@ -45,6 +49,8 @@ export interface ContextDependencies {
   orm: MikroORM;
   softDelete: SoftDelete;
   verifyToken: TokenVerifier;
+  /** How writes that collide with concurrent ones are retried. */
+  retry?: RetryOptions;
 }
 
 /**
@@ -63,13 +69,16 @@ function requestContext(deps: ContextDependencies): GraphQLContext {
     softDelete: deps.softDelete,
     reads,
     async write(work) {
-      const em = deps.orm.em.fork();
       try {
-        // A viewer who deleted themself earlier in this operation acts no more.
-        if (context.viewer && (await em.count(User, { id: context.viewer.userId })) === 0) {
-          throw UnauthenticatedError.invalidToken();
-        }
-        return await work(em);
+        // Each attempt starts from a fresh entity manager: a retried transaction re-reads everything.
+        return await withTransientRetries(async () => {
+          const em = deps.orm.em.fork();
+          // A viewer who deleted themself earlier in this operation acts no more.
+          if (context.viewer && (await em.count(User, { id: context.viewer.userId })) === 0) {
+            throw UnauthenticatedError.invalidToken();
+          }
+          return await work(em);
+        }, deps.retry);
       } finally {
         reads.reset();
       }

@@ -93,7 +93,30 @@ export class ConflictError extends CodedError {
     return new ConflictError(`That ${field} is already taken.`, options);
   }
 
+  /** The database's invariant guards refused the write (e.g. a row under a deleted parent). */
+  static invariant(detail: string, options?: { cause?: unknown }): ConflictError {
+    return new ConflictError(`${detail.replace(/\.$/, '')}.`, options);
+  }
+
   static takenSinceDeletion(field: string, options?: { cause?: unknown }): ConflictError {
     return new ConflictError(`Cannot restore: the ${field} has since been taken by another user.`, options);
+  }
+}
+
+/**
+ * Concurrent writes kept getting in each other's way (deadlocks, serialization failures) after the
+ * server's own retries. Nothing was written; the client may send the same request again.
+ */
+export class ConcurrentUpdateError extends CodedError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'CONCURRENT_UPDATE', undefined, options);
+    this.extensions.retryable = true;
+  }
+
+  static gaveUp(attempts: number, options?: { cause?: unknown }): ConcurrentUpdateError {
+    return new ConcurrentUpdateError(
+      `The change collided with concurrent changes ${attempts} times and was not made; send it again.`,
+      options,
+    );
   }
 }

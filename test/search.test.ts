@@ -29,8 +29,8 @@ beforeAll(async () => {
     byGone: await save(gone, 'Tombstone by a deleted author', 'tombstone'),
   };
   for (let i = 0; i < 7; i++) await save(alice, `Paging tombstone ${i}`, 'filler');
-  await t.sql('update post set deleted_at = now() where id = $1', [ids.deleted]);
-  await t.sql('update users set deleted_at = now() where id = $1', [gone]);
+  await f.tombstone('Post', ids.deleted);
+  await f.tombstone('User', gone);
 });
 afterAll(() => t?.stop());
 

@@ -64,68 +64,46 @@ export interface TombstoneValues {
   batchId: string;
 }
 
-/** Tombstones the still-live rows among `rows`; returns the ones it changed. */
-export async function tombstoneLiveRows(
+/**
+ * Tombstones every live row below `roots` along the cascading relations, level by level, and
+ * returns the rows it changed. Each level is one `UPDATE … WHERE parent in (…) AND live RETURNING`
+ * per relation, run after the level above is locked: a child committed by a writer that held its
+ * parent `FOR SHARE` is seen by the next level's statement (under READ COMMITTED each statement
+ * reads what committed before it started), so no row is missed by collecting first and locking
+ * later. Rows already tombstoned keep their own batch, and nothing live lies beneath them (the
+ * database's invariant guards see to that).
+ */
+export async function cascadeTombstones(
   run: SqlRunner,
   model: SoftDeleteModel,
-  rows: RowSet,
+  roots: RowSet,
   values: TombstoneValues,
 ): Promise<RowSet> {
   const changed: RowSet = new Map();
-  for (const [entityName, ids] of rows) {
-    const entity = model.require(entityName);
-    const updated = await inChunks<{ id: unknown }>(
-      run,
-      ids,
-      `update ${quote(entity.table)} set ${column(entity, 'deletedAt')} = ?, ${column(entity, 'deletedBy')} = ?, ` +
-        `${column(entity, 'deleteReason')} = ?, ${column(entity, 'deleteBatch')} = ? ` +
-        `where ${quote(entity.idColumn)} in (?) and ${column(entity, 'deletedAt')} is null ` +
-        `returning ${quote(entity.idColumn)} as id`,
-      [values.deletedAt, values.deletedBy, values.deleteReason, values.batchId],
-    );
-    if (updated.length > 0)
-      changed.set(
-        entityName,
-        updated.map((row) => row.id),
-      );
+  let frontier = roots;
+  while (frontier.size > 0) {
+    const next: RowSet = new Map();
+    for (const [entityName, ids] of frontier) {
+      for (const edge of model.require(entityName).children.filter((e) => e.cascades)) {
+        const child = model.require(edge.child);
+        const updated = await inChunks<{ id: unknown }>(
+          run,
+          ids,
+          `update ${quote(child.table)} set ${column(child, 'deletedAt')} = ?, ${column(child, 'deletedBy')} = ?, ` +
+            `${column(child, 'deleteReason')} = ?, ${column(child, 'deleteBatch')} = ? ` +
+            `where ${quote(edge.column)} in (?) and ${column(child, 'deletedAt')} is null ` +
+            `returning ${quote(child.idColumn)} as id`,
+          [values.deletedAt, values.deletedBy, values.deleteReason, values.batchId],
+        );
+        for (const { id } of updated) {
+          push(next, child.name, id);
+          push(changed, child.name, id);
+        }
+      }
+    }
+    frontier = next;
   }
   return changed;
-}
-
-/** Every row of a batch, in every soft-deletable table. */
-export async function batchRows(run: SqlRunner, model: SoftDeleteModel, batchId: string): Promise<RowSet> {
-  const rows: RowSet = new Map();
-  for (const entity of model.entities.values()) {
-    const found = await run<{ id: unknown }>(
-      `select ${quote(entity.idColumn)} as id from ${quote(entity.table)} where ${column(entity, 'deleteBatch')} = ?`,
-      [batchId],
-    );
-    if (found.length > 0)
-      rows.set(
-        entity.name,
-        found.map((row) => row.id),
-      );
-  }
-  return rows;
-}
-
-/** Clears the tombstones of a batch's rows; returns the rows it brought back. */
-export async function clearBatch(run: SqlRunner, model: SoftDeleteModel, batchId: string): Promise<RowSet> {
-  const restored: RowSet = new Map();
-  for (const entity of model.entities.values()) {
-    const rows = await run<{ id: unknown }>(
-      `update ${quote(entity.table)} set ${column(entity, 'deletedAt')} = null, ${column(entity, 'deletedBy')} = null, ` +
-        `${column(entity, 'deleteReason')} = null, ${column(entity, 'deleteBatch')} = null ` +
-        `where ${column(entity, 'deleteBatch')} = ? returning ${quote(entity.idColumn)} as id`,
-      [batchId],
-    );
-    if (rows.length > 0)
-      restored.set(
-        entity.name,
-        rows.map((row) => row.id),
-      );
-  }
-  return restored;
 }
 
 /**
@@ -172,20 +150,8 @@ export async function assignBatch(
   );
 }
 
-/** Whether the row is tombstoned (a missing row counts as not live). */
-export async function isTombstonedRow(
-  run: SqlRunner,
-  entity: SoftDeletableEntity,
-  id: unknown,
-): Promise<boolean> {
-  const [row] = await run<{ live: boolean }>(
-    `select ${column(entity, 'deletedAt')} is null as live from ${quote(entity.table)} where ${quote(entity.idColumn)} = ?`,
-    [id],
-  );
-  return !row?.live;
-}
-
-function column(entity: SoftDeletableEntity, property: string): string {
+/** The quoted column of a tombstone property. */
+export function column(entity: SoftDeletableEntity, property: string): string {
   return quote(entity.meta.properties[property]?.fieldNames[0] as string);
 }
 
@@ -202,7 +168,8 @@ function childrenFirst(model: SoftDeleteModel, names: string[]): string[] {
   return ordered.filter((name) => names.includes(name));
 }
 
-function push(rows: RowSet, entity: string, id: unknown): void {
+/** Adds one row to a row set. */
+export function push(rows: RowSet, entity: string, id: unknown): void {
   const ids = rows.get(entity);
   if (ids) ids.push(id);
   else rows.set(entity, [id]);

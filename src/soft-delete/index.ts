@@ -4,6 +4,12 @@
  * path, while deletes, restores and purges work by batch. Imports nothing from the application.
  */
 export { type AuditAction, AuditEvent } from './audit-event.entity.js';
+export {
+  HIDDEN_PARENT_SQLSTATE,
+  invariantGuardsSql,
+  invariantViolations,
+  LIVE_CHILDREN_SQLSTATE,
+} from './invariant.sql.js';
 export { READ_SCOPE, type ReadScope, RequestReads, type Visibility } from './request-reads.js';
 export { assertSoftDeleteSetup } from './soft-delete.check.js';
 export {
@@ -24,6 +30,7 @@ export {
   SoftDelete,
   type SoftDeleteOptions,
 } from './soft-delete.service.js';
+export { sqlRunner } from './sql-runner.js';
 export { SOFT_DELETABLE_INTERFACE } from './tombstone.fields.js';
 export {
   isTombstoned,

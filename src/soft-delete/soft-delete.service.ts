@@ -2,17 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager, MetadataStorage, Options } from '@mikro-orm/core';
 import { wrap } from '@mikro-orm/core';
 import { appendAuditEvent, batchRoot } from './audit-log.js';
-import {
-  assignBatch,
-  batchRows,
-  clearBatch,
-  collectDescendants,
-  deleteRows,
-  isTombstonedRow,
-  lockRow,
-  type RowSet,
-  refsOf,
-} from './batch.sql.js';
+import { assignBatch, collectDescendants, deleteRows, lockRow, type RowSet, refsOf } from './batch.sql.js';
+import { installInvariantGuards } from './invariant.sql.js';
+import { blockedRows, clearBatch, lockBatch, rehome, tombstonedParent } from './restore.sql.js';
 import { SoftDeleteError } from './soft-delete.errors.js';
 import {
   installSoftDeleteFilter,
@@ -50,6 +42,11 @@ export interface BatchResult {
   count: number;
   /** Those rows, as `Entity:id`. */
   refs: string[];
+  /**
+   * Restore only: rows of the batch that stay deleted because a parent of theirs was deleted on
+   * its own since; they moved to that parent's batch.
+   */
+  kept?: string[];
 }
 
 /** Who acts, and for restore, whether they may touch the row. */
@@ -114,6 +111,18 @@ export class SoftDelete {
     };
   }
 
+  /**
+   * Makes the database keep the visibility invariant (see `invariantGuardsSql`): installs, or
+   * replaces, the triggers generated from the model, in one transaction. Call it once at startup,
+   * after migrations.
+   * @throws Error when existing data already breaks the invariant, listing the rows
+   */
+  async installDatabaseGuards(em: EntityManager): Promise<void> {
+    await em.transactional((tx) =>
+      installInvariantGuards(sqlRunner(tx, tx.getTransactionContext()), this.model),
+    );
+  }
+
   /** An entity manager of `em`'s ORM that sees tombstones too, with its own identity map. */
   forkIncludingDeleted<E extends EntityManager>(em: E): E {
     const fork = em.fork({ clear: true }) as E;
@@ -152,7 +161,12 @@ export class SoftDelete {
   }
 
   /**
-   * Brings back exactly the rows of the batch whose root is (`entityName`, `id`).
+   * Brings back the rows of the batch whose root is (`entityName`, `id`). A row of the batch whose
+   * required or cascade parent was deleted on its own since (by another batch) stays deleted, with
+   * the rows of the batch beneath it, and moves to that parent's batch: restoring the parent
+   * brings it back. Every parent is locked `FOR SHARE` on the way (by the invariant guards), so a
+   * concurrent delete either waits for the restore and then cascades over it, or wins and the
+   * restore fails with a retryable error.
    * @throws SoftDeleteError NOT_FOUND for an unknown row or one `authorize` refuses; CONFLICT for a
    *   live row, a row that is not its batch's root, or a root whose parent is still tombstoned.
    *   A unique violation (a live row took a restored row's value) propagates, nothing changed.
@@ -163,21 +177,28 @@ export class SoftDelete {
     id: unknown,
     options: ActorOptions,
   ): Promise<BatchResult> {
-    const entity = this.model.require(entityName);
     return em.transactional(async (tx) => {
       const run = sqlRunner(tx, tx.getTransactionContext());
       const row = await this.lockRoot(run, entityName, id, options, 'restore');
-      for (const edge of entity.parents) {
-        const parentId = row[edge.column];
-        if (!(edge.required || edge.cascades) || parentId == null) continue;
-        if (await isTombstonedRow(run, this.model.require(edge.parent), parentId)) {
-          const parent = this.describe(edge.parent, parentId);
-          throw SoftDeleteError.parentDeleted(this.describe(entityName, id).label, parent.label, parent.id);
-        }
+      const parent = await tombstonedParent(run, this.model, entityName, row);
+      if (parent) {
+        const described = this.describe(parent.entity, parent.id);
+        throw SoftDeleteError.parentDeleted(
+          this.describe(entityName, id).label,
+          described.label,
+          described.id,
+        );
       }
       const batchId = row.delete_batch as string;
+      await lockBatch(run, this.model, batchId);
+      const blocked = await blockedRows(run, this.model, batchId);
+      await rehome(run, this.model, blocked);
       const restored = await clearBatch(run, this.model, batchId);
-      return record(run, 'restore', entityName, id, options.actor, batchId, restored);
+      const result = await record(run, 'restore', entityName, id, options.actor, batchId, restored);
+      const kept = [...blocked].flatMap(([entity, rows]) =>
+        [...rows.keys()].map((key) => `${entity}:${key}`),
+      );
+      return { ...result, kept };
     });
   }
 
@@ -196,7 +217,7 @@ export class SoftDelete {
       const run = sqlRunner(tx, tx.getTransactionContext());
       const row = await this.lockRoot(run, entityName, id, options, 'purge');
       const batchId = row.delete_batch as string;
-      const batch: RowSet = await batchRows(run, this.model, batchId);
+      const batch: RowSet = await lockBatch(run, this.model, batchId);
       const below = await collectDescendants(
         run,
         this.model,

@@ -8,7 +8,7 @@ import {
   wrap,
 } from '@mikro-orm/core';
 import { appendAuditEvent } from './audit-log.js';
-import { collectDescendants, refsOf, tombstoneLiveRows } from './batch.sql.js';
+import { cascadeTombstones, refsOf } from './batch.sql.js';
 import type { SoftDeleteModel } from './soft-delete.model.js';
 import { sqlRunner } from './sql-runner.js';
 import type { Tombstoned } from './tombstone.properties.js';
@@ -85,8 +85,7 @@ export class TombstoneSubscriber implements EventSubscriber {
     for (const deleted of queue) {
       const { deletedAt, deletedBy, deleteReason, deleteBatch } = deleted.tombstone;
       const roots = new Map([[deleted.name, [deleted.id]]]);
-      const below = await collectDescendants(run, model, roots, (edge) => edge.cascades);
-      const changed = await tombstoneLiveRows(run, model, below, {
+      const changed = await cascadeTombstones(run, model, roots, {
         deletedAt: deletedAt as Date,
         deletedBy,
         deleteReason,

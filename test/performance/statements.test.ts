@@ -34,8 +34,10 @@ beforeAll(async () => {
   for (const a of users)
     for (const b of users) if (a !== b && (a + b) % 3 === 0) await f.follow(a, b, minute(m++));
   // Some tombstones, so that the auditor's mode has something to add.
-  await t.sql("update comment set deleted_at = now(), delete_batch = gen_random_uuid() where body = 'c3'");
-  await t.sql('update post set deleted_at = now(), delete_batch = gen_random_uuid() where id % 7 = 0');
+  for (const { id } of await t.sql<{ id: number }>("select id from comment where body = 'c3'"))
+    await f.tombstone('Comment', id);
+  for (const { id } of await t.sql<{ id: number }>('select id from post where id % 7 = 0'))
+    await f.tombstone('Post', id);
   auditor = await f.user('auditor');
 });
 afterAll(() => t?.stop());

@@ -197,32 +197,6 @@ describe('a deleted reply', () => {
   });
 });
 
-describe('rows under hidden parents', () => {
-  it('hides a live comment whose post was tombstoned outside the API', async () => {
-    await t.sql('update post set deleted_at = now() where id = $1', [ids.post]);
-    const after = await read();
-    expect([after.question, after.answer, after.nodeComment]).toEqual([null, null, null]);
-    expect(after.bob.comments.totalCount).toBe(0);
-  });
-
-  it('hides a post by a tombstoned user, and comments on that post by live users', async () => {
-    await t.sql('update users set deleted_at = now() where id = $1', [ids.alice]);
-    const after = await read();
-    expect(after.post).toBeNull();
-    expect(after.question).toBeNull(); // bob's, on alice's post
-    expect(after.bob.comments).toEqual({ totalCount: 0, nodes: [] });
-    expect(after.onBob).toBeNull(); // alice's own comment
-    expect(after.bobPost.commentCount).toBe(0);
-  });
-
-  it('reads a nullable reference to a hidden row as null and keeps the row', async () => {
-    await t.sql('update comment set deleted_at = now() where id = $1', [ids.question]);
-    const after = await read();
-    expect(after.question).toBeNull();
-    expect(after.answer).toEqual({ id: gid.comment(ids.answer), parent: null });
-  });
-});
-
 describe('mutation payloads and later fields of the same request', () => {
   it('see the state after each write, never a cached row', async () => {
     const res = await t.gql(

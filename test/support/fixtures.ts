@@ -44,6 +44,13 @@ export function fixtures(t: TestApp) {
           ...(at ? { createdAt: at } : {}),
         }),
       ),
+    /** Deletes a live row through the toolkit (tombstone, cascade, audit), as a system actor. */
+    tombstone: async (type: 'User' | 'Post' | 'Comment', id: number) => {
+      const em = t.app.orm.em.fork();
+      const entity = { User, Post, Comment }[type];
+      const row = await em.findOneOrFail(entity as typeof User, id);
+      await t.app.softDelete.delete(em, row, { actor: null, reason: 'fixture' });
+    },
     follow: (followerId: number, followeeId: number, at?: Date) =>
       save((em) =>
         em.create(Follow, {

@@ -1,4 +1,4 @@
-import { type EntityManager, LockMode } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../../auth/viewer.js';
 import type { ReadScope } from '../../context.js';
 import type { ListSpec } from '../../db/list-loaders.js';
@@ -51,15 +51,16 @@ export async function createComment(
   input: CommentInput,
 ): Promise<Comment> {
   const body = checkText('body', input.body, BODY);
-  // FOR SHARE on the post and the parent: a delete of either waits for this comment and then
-  // cascades to it, or wins and this comment is refused; never a live reply under a tombstone.
+  // No locks here: the database's invariant guards lock the post, the parent and the author
+  // FOR SHARE when the row is inserted (in one global order), so a delete of any of them either
+  // waits for this comment and then cascades to it, or wins and the insert is refused; the retry
+  // that follows then finds the parent gone and answers NOT_FOUND.
   return em.transactional(async (tx) => {
-    const lock = { lockMode: LockMode.PESSIMISTIC_READ } as const;
-    const post = await tx.findOne(Post, input.postId, lock);
+    const post = await tx.findOne(Post, input.postId);
     if (!post) throw NotFoundError.entity('Post');
     let parent: Comment | null = null;
     if (input.parentId !== null) {
-      parent = await tx.findOne(Comment, input.parentId, lock);
+      parent = await tx.findOne(Comment, input.parentId);
       if (!parent) throw NotFoundError.entity('Comment');
       if (parent.post.id !== post.id) {
         throw BadUserInputError.invalidField('parentId', 'must be a comment on the same post');

@@ -62,7 +62,7 @@ export async function deleteRow(
 }
 
 /**
- * Restores the batch whose root is this row and returns the row as the viewer now sees it.
+ * Restores the batch whose root is this row and returns the row as the restore left it.
  * A caller who may not restore it gets NOT_FOUND, exactly as for an unknown id.
  */
 export async function restoreRow(ctx: GraphQLContext, type: ModeratedType, globalId: string) {
@@ -71,14 +71,18 @@ export async function restoreRow(ctx: GraphQLContext, type: ModeratedType, globa
   const rules = RULES[type];
   const authorize = ({ deletedBy }: { deletedBy: string | null }) =>
     hasScope(viewer, Scope.moderate) || (rules.deleterMayRestore && deletedBy === String(viewer.userId));
-  await ctx.write((em) =>
-    translateUniqueViolation(
-      USER_UNIQUE_FIELDS,
-      () => ctx.softDelete.restore(em, type, id, { actor: String(viewer.userId), authorize }),
-      ConflictError.takenSinceDeletion,
-    ),
+  // The payload is read in the restore's own transaction: a delete that commits right after it
+  // must not turn a restore that happened into an error.
+  return ctx.write((em) =>
+    em.transactional(async (tx) => {
+      await translateUniqueViolation(
+        USER_UNIQUE_FIELDS,
+        () => ctx.softDelete.restore(tx, type, id, { actor: String(viewer.userId), authorize }),
+        ConflictError.takenSinceDeletion,
+      );
+      return required(await tx.findOne(rules.entity, id), type);
+    }),
   );
-  return required(await ctx.reads.scope('live').loaders[rules.loader].load(id), type);
 }
 
 /** Purges a tombstoned batch root for good. Needs scope `data:purge`. */
