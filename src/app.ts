@@ -17,6 +17,7 @@ import { initORM } from './db/orm.config.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
 import { toGlobalId } from './graphql/global-id.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
+import { textInputPlugin } from './graphql/text-input.plugin.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
 import { buildSchema } from './schema.js';
 import {
@@ -154,6 +155,7 @@ function createApollo(
       // Cache hints are unused, and the plugin costs throughput on wide responses.
       ApolloServerPluginCacheControlDisabled(),
       queryLimitsPlugin(config.limits),
+      textInputPlugin(),
       scopeCheckPlugin<GraphQLContext>((context) => context.viewer),
     ],
     formatError: (formatted, error) => {

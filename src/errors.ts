@@ -15,8 +15,9 @@ abstract class CodedError extends GraphQLError {
 
 /** The request's input is wrong: a malformed id or cursor, a value out of range, an invalid field. */
 export class BadUserInputError extends CodedError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'BAD_USER_INPUT', undefined, options);
+  /** @param options.httpStatus set it (400) when the error is thrown before execution, where Apollo would answer 500 */
+  constructor(message: string, options?: { cause?: unknown; httpStatus?: number }) {
+    super(message, 'BAD_USER_INPUT', options?.httpStatus, options);
   }
 
   static invalidId(expected?: string): BadUserInputError {
@@ -33,6 +34,14 @@ export class BadUserInputError extends CodedError {
 
   static invalidField(field: string, rule: string): BadUserInputError {
     return new BadUserInputError(`\`${field}\` ${rule}.`);
+  }
+
+  /** A string of the request (a literal, or a variable at `where`) that PostgreSQL cannot store. */
+  static invalidText(where: string): BadUserInputError {
+    return new BadUserInputError(
+      `${where} is not valid text: strings must not contain NUL characters or unpaired surrogates.`,
+      { httpStatus: 400 },
+    );
   }
 }
 
