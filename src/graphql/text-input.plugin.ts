@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { BREAK, type DocumentNode, Kind, visit } from 'graphql';
+import { BREAK, type DocumentNode, visit } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 
 /**
