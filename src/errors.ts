@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
  * The error vocabulary clients see. Each class fixes one `extensions.code`; messages are built by
  * the named static factories so the same situation always reads the same way.
  */
-abstract class CodedError extends GraphQLError {
+export abstract class CodedError extends GraphQLError {
   constructor(message: string, code: string, httpStatus?: number, options: { cause?: unknown } = {}) {
     super(message, {
       extensions: { code, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
