@@ -1,4 +1,5 @@
-import type { TokenConfig } from './auth/token.service.js';
+import { parseDuration } from './auth/duration.js';
+import { DEFAULT_MAX_TOKEN_TTL_SECONDS, type TokenConfig } from './auth/token.service.js';
 import type { QueryLimits } from './graphql/query-limits.plugin.js';
 
 /** Everything the server reads from its environment, validated once at startup. */
@@ -66,6 +67,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (secret && secret.length < 32) problems.push('JWT_SECRET must be at least 32 characters.');
   const usesDevelopmentSecret = !secret && !jwksUrl;
+  const maxTtlSeconds = env.JWT_MAX_TTL ? parseDuration(env.JWT_MAX_TTL) : DEFAULT_MAX_TOKEN_TTL_SECONDS;
+  if (maxTtlSeconds === undefined || maxTtlSeconds < 60 || maxTtlSeconds > 31_536_000) {
+    problems.push(`JWT_MAX_TTL must be a duration from 1m to 365d (e.g. 24h), not "${env.JWT_MAX_TTL}".`);
+  }
 
   const config: AppConfig = {
     nodeEnv,
@@ -79,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       jwksUrl,
       issuer: env.JWT_ISSUER || undefined,
       audience: env.JWT_AUDIENCE || undefined,
+      maxTtlSeconds: maxTtlSeconds ?? DEFAULT_MAX_TOKEN_TTL_SECONDS,
     },
     usesDevelopmentSecret,
     limits: {
