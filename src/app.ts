@@ -14,6 +14,7 @@ import { createContext, type GraphQLContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { initORM } from './db/orm.config.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
+import { documentBoundsRule } from './graphql/document-bounds.rule.js';
 import { createFormatError } from './graphql/format-error.js';
 import { toGlobalId } from './graphql/global-id.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
@@ -148,8 +149,10 @@ function createApollo(
     schema,
     includeStacktraceInErrorResponses: development,
     introspection: config.nodeEnv !== 'production',
-    // Request bodies are already capped; this bounds the parser's work on what gets through.
-    parseOptions: { maxTokens: 20_000 },
+    // Request bodies are already capped; these bound the parser's and validation's work on
+    // what gets through.
+    parseOptions: { maxTokens: config.documentBounds.maxTokens },
+    validationRules: [documentBoundsRule(config.documentBounds)],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Cache hints are unused, and the plugin costs throughput on wide responses.

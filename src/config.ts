@@ -1,5 +1,6 @@
 import { parseDuration } from './auth/duration.js';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS, type TokenConfig } from './auth/token.service.js';
+import type { DocumentBounds } from './graphql/document-bounds.rule.js';
 import type { QueryLimits } from './graphql/query-limits.plugin.js';
 
 /** Everything the server reads from its environment, validated once at startup. */
@@ -22,6 +23,8 @@ export interface AppConfig {
   /** True when the token secret is the built-in development default (announced in the log). */
   usesDevelopmentSecret: boolean;
   limits: QueryLimits;
+  /** Bounds on the document as written, applied before validation. */
+  documentBounds: DocumentBounds;
   /** Largest accepted request body, in bytes. */
   maxRequestBytes: number;
   /**
@@ -91,6 +94,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxDepth: int('MAX_QUERY_DEPTH', 12, 1, 100),
       maxObjects: int('MAX_QUERY_OBJECTS', 5_000, 1, 1_000_000),
       maxAliases: int('MAX_QUERY_ALIASES', 50, 0, 10_000),
+    },
+    documentBounds: {
+      maxTokens: int('MAX_QUERY_TOKENS', 5_000, 100, 1_000_000),
+      maxFields: int('MAX_QUERY_FIELDS', 1_000, 10, 100_000),
+      maxRepeats: int('MAX_QUERY_REPEATS', 10, 1, 1_000),
     },
     maxRequestBytes: int('MAX_REQUEST_BYTES', 100_000, 1_000, 10_000_000),
     softDeleteFilters: env.SOFT_DELETE_FILTERS !== 'off',

@@ -36,6 +36,22 @@ export class BadUserInputError extends CodedError {
     return new BadUserInputError(`\`${field}\` ${rule}.`);
   }
 
+  /** The document has more fields and fragment spreads than `max` (checked before validation). */
+  static tooManyFields(max: number): BadUserInputError {
+    return new BadUserInputError(
+      `The document selects more than ${max} fields and fragment spreads; the limit is ${max}.`,
+      { httpStatus: 400 },
+    );
+  }
+
+  /** One selection set selects `name` more than `max` times (checked before validation). */
+  static repeatedField(name: string, max: number): BadUserInputError {
+    return new BadUserInputError(
+      `\`${name}\` is selected more than ${max} times in one selection set; the limit is ${max}.`,
+      { httpStatus: 400 },
+    );
+  }
+
   /** A string of the request (a literal, or a variable at `where`) that PostgreSQL cannot store. */
   static invalidText(where: string): BadUserInputError {
     return new BadUserInputError(
