@@ -1,11 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { scopeCheckPlugin } from './auth/scope-check.plugin.js';
 import { assertScopeCoverage } from './auth/scope-coverage.js';
 import { Scope } from './auth/scopes.js';
@@ -15,8 +14,11 @@ import { createContext, type GraphQLContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { initORM } from './db/orm.config.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
+import { documentBoundsRule } from './graphql/document-bounds.rule.js';
+import { createFormatError } from './graphql/format-error.js';
 import { toGlobalId } from './graphql/global-id.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
+import { textInputPlugin } from './graphql/text-input.plugin.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
 import { buildSchema } from './schema.js';
 import {
@@ -148,30 +150,18 @@ function createApollo(
     schema,
     includeStacktraceInErrorResponses: development,
     introspection: config.nodeEnv !== 'production',
-    // Request bodies are already capped; this bounds the parser's work on what gets through.
-    parseOptions: { maxTokens: 20_000 },
+    // Request bodies are already capped; these bound the parser's and validation's work on
+    // what gets through.
+    parseOptions: { maxTokens: config.documentBounds.maxTokens },
+    validationRules: [documentBoundsRule(config.documentBounds)],
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Cache hints are unused, and the plugin costs throughput on wide responses.
       ApolloServerPluginCacheControlDisabled(),
       queryLimitsPlugin(config.limits),
+      textInputPlugin(),
       scopeCheckPlugin<GraphQLContext>((context) => context.viewer),
     ],
-    formatError: (formatted, error) => {
-      const original = unwrapResolverError(error);
-      // Errors we raised on purpose (and GraphQL's own validation errors) are for the client.
-      if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
-        return formatted;
-      }
-      log(
-        `Internal error at ${JSON.stringify(formatted.path ?? [])}: ${(original as Error)?.stack ?? original}`,
-      );
-      if (development) return formatted;
-      return {
-        message: 'Internal server error.',
-        path: formatted.path,
-        extensions: { code: 'INTERNAL_SERVER_ERROR' },
-      };
-    },
+    formatError: createFormatError({ nodeEnv: config.nodeEnv, log }),
   });
 }

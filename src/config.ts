@@ -1,4 +1,6 @@
-import type { TokenConfig } from './auth/token.service.js';
+import { parseDuration } from './auth/duration.js';
+import { DEFAULT_MAX_TOKEN_TTL_SECONDS, type TokenConfig } from './auth/token.service.js';
+import type { DocumentBounds } from './graphql/document-bounds.rule.js';
 import type { QueryLimits } from './graphql/query-limits.plugin.js';
 
 /** Everything the server reads from its environment, validated once at startup. */
@@ -21,6 +23,8 @@ export interface AppConfig {
   /** True when the token secret is the built-in development default (announced in the log). */
   usesDevelopmentSecret: boolean;
   limits: QueryLimits;
+  /** Bounds on the document as written, applied before validation. */
+  documentBounds: DocumentBounds;
   /** Largest accepted request body, in bytes. */
   maxRequestBytes: number;
   /**
@@ -66,6 +70,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (secret && secret.length < 32) problems.push('JWT_SECRET must be at least 32 characters.');
   const usesDevelopmentSecret = !secret && !jwksUrl;
+  const maxTtlSeconds = env.JWT_MAX_TTL ? parseDuration(env.JWT_MAX_TTL) : DEFAULT_MAX_TOKEN_TTL_SECONDS;
+  if (maxTtlSeconds === undefined || maxTtlSeconds < 60 || maxTtlSeconds > 31_536_000) {
+    problems.push(`JWT_MAX_TTL must be a duration from 1m to 365d (e.g. 24h), not "${env.JWT_MAX_TTL}".`);
+  }
 
   const config: AppConfig = {
     nodeEnv,
@@ -79,12 +87,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       jwksUrl,
       issuer: env.JWT_ISSUER || undefined,
       audience: env.JWT_AUDIENCE || undefined,
+      maxTtlSeconds: maxTtlSeconds ?? DEFAULT_MAX_TOKEN_TTL_SECONDS,
     },
     usesDevelopmentSecret,
     limits: {
       maxDepth: int('MAX_QUERY_DEPTH', 12, 1, 100),
       maxObjects: int('MAX_QUERY_OBJECTS', 5_000, 1, 1_000_000),
       maxAliases: int('MAX_QUERY_ALIASES', 50, 0, 10_000),
+    },
+    documentBounds: {
+      maxTokens: int('MAX_QUERY_TOKENS', 5_000, 100, 1_000_000),
+      maxFields: int('MAX_QUERY_FIELDS', 1_000, 10, 100_000),
+      maxRepeats: int('MAX_QUERY_REPEATS', 10, 1, 1_000),
     },
     maxRequestBytes: int('MAX_REQUEST_BYTES', 100_000, 1_000, 10_000_000),
     softDeleteFilters: env.SOFT_DELETE_FILTERS !== 'off',

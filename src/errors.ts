@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
  * The error vocabulary clients see. Each class fixes one `extensions.code`; messages are built by
  * the named static factories so the same situation always reads the same way.
  */
-abstract class CodedError extends GraphQLError {
+export abstract class CodedError extends GraphQLError {
   constructor(message: string, code: string, httpStatus?: number, options: { cause?: unknown } = {}) {
     super(message, {
       extensions: { code, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
@@ -15,8 +15,9 @@ abstract class CodedError extends GraphQLError {
 
 /** The request's input is wrong: a malformed id or cursor, a value out of range, an invalid field. */
 export class BadUserInputError extends CodedError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'BAD_USER_INPUT', undefined, options);
+  /** @param options.httpStatus set it (400) when the error is thrown before execution, where Apollo would answer 500 */
+  constructor(message: string, options?: { cause?: unknown; httpStatus?: number }) {
+    super(message, 'BAD_USER_INPUT', options?.httpStatus, options);
   }
 
   static invalidId(expected?: string): BadUserInputError {
@@ -33,6 +34,30 @@ export class BadUserInputError extends CodedError {
 
   static invalidField(field: string, rule: string): BadUserInputError {
     return new BadUserInputError(`\`${field}\` ${rule}.`);
+  }
+
+  /** The document has more fields and fragment spreads than `max` (checked before validation). */
+  static tooManyFields(max: number): BadUserInputError {
+    return new BadUserInputError(
+      `The document selects more than ${max} fields and fragment spreads; the limit is ${max}.`,
+      { httpStatus: 400 },
+    );
+  }
+
+  /** One selection set selects `name` more than `max` times (checked before validation). */
+  static repeatedField(name: string, max: number): BadUserInputError {
+    return new BadUserInputError(
+      `\`${name}\` is selected more than ${max} times in one selection set; the limit is ${max}.`,
+      { httpStatus: 400 },
+    );
+  }
+
+  /** A string of the request (a literal, or a variable at `where`) that PostgreSQL cannot store. */
+  static invalidText(where: string): BadUserInputError {
+    return new BadUserInputError(
+      `${where} is not valid text: strings must not contain NUL characters or unpaired surrogates.`,
+      { httpStatus: 400 },
+    );
   }
 }
 

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenVerifier, signToken } from '../src/auth/token.service.js';
 import { loadConfig } from '../src/config.js';
 import { toGlobalId } from '../src/graphql/global-id.js';
 import { fixtures } from './support/fixtures.js';
@@ -64,6 +65,71 @@ describe('bearer tokens', () => {
     expect(await t.sql("select 1 from users where username = 'should_not_exist'")).toHaveLength(0);
   });
 
+  const now = () => Math.floor(Date.now() / 1000);
+  /** A token with exactly the given `iat` and `exp` (either may be left out). */
+  const signTimes = (times: { iat?: number; exp?: number }) => {
+    const jwt = new SignJWT({ sub: toGlobalId('User', userId) }).setProtectedHeader({ alg: 'HS256' });
+    if (times.iat !== undefined) jwt.setIssuedAt(times.iat);
+    if (times.exp !== undefined) jwt.setExpirationTime(times.exp);
+    return jwt.sign(new TextEncoder().encode(TEST_SECRET));
+  };
+  const HOUR = 3_600;
+
+  it.each([
+    ['without exp (it would never expire)', () => ({ iat: now() })],
+    ['without exp or iat', () => ({})],
+    ['living longer than 24 hours', () => ({ iat: now(), exp: now() + 25 * HOUR })],
+    ['without iat, expiring more than 24 hours from now', () => ({ exp: now() + 25 * HOUR })],
+    [
+      'issued in the future to stretch its lifetime',
+      () => ({ iat: now() + 240 * HOUR, exp: now() + 241 * HOUR }),
+    ],
+  ])('refuses a token %s with UNAUTHENTICATED', async (_name, times) => {
+    const res = await t.gql(
+      '{ viewer { username } }',
+      {},
+      { authorization: `Bearer ${await signTimes(times())}` },
+    );
+    expect(res.status).toBe(401);
+    expect(codes(res)).toEqual(['UNAUTHENTICATED']);
+    expect(res.data).toBeUndefined();
+  });
+
+  it.each([
+    ['living exactly 24 hours', () => ({ iat: now(), exp: now() + 24 * HOUR })],
+    ['without iat, expiring within 24 hours', () => ({ exp: now() + HOUR })],
+  ])('accepts a token %s', async (_name, times) => {
+    const res = await t.gql(
+      '{ viewer { username } }',
+      {},
+      { authorization: `Bearer ${await signTimes(times())}` },
+    );
+    expect(res.data?.viewer).toEqual({ username: 'token_holder' });
+  });
+
+  it('applies a configured JWT_MAX_TTL', async () => {
+    const config = loadConfig({ JWT_SECRET: TEST_SECRET, JWT_MAX_TTL: '10m' });
+    expect(config.token.maxTtlSeconds).toBe(600);
+    const strict = await startTestApp({ token: config.token });
+    try {
+      const id = await fixtures(strict).user('short_lived');
+      const ok = await strict.gql(
+        '{ viewer { username } }',
+        {},
+        { authorization: `Bearer ${await tokenFor(id, [], '10m')}` },
+      );
+      expect(ok.data?.viewer).toEqual({ username: 'short_lived' });
+      const tooLong = await strict.gql(
+        '{ viewer { username } }',
+        {},
+        { authorization: `Bearer ${await tokenFor(id, [], '11m')}` },
+      );
+      expect(codes(tooLong)).toEqual(['UNAUTHENTICATED']);
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it('reads scopes from the space-separated scope claim', async () => {
     // Scopes gate nothing yet in this schema; the token must still be accepted with them.
     const res = await t.gql(
@@ -96,9 +162,52 @@ describe('npm run token', () => {
     const res = await t.gql('{ viewer { username } }', {}, { authorization: `Bearer ${stdout.trim()}` });
     expect(res.data?.viewer).toEqual({ username: 'token_holder' });
   });
+
+  it('refuses a TTL over JWT_MAX_TTL and prints no token', { timeout: 60_000 }, async () => {
+    const run = promisify(execFile)(
+      'npm',
+      ['run', '--silent', 'token', '--', '--sub', toGlobalId('User', userId), '--ttl', '48h'],
+      { env: { ...process.env, JWT_SECRET: TEST_SECRET, NODE_ENV: 'development' } },
+    );
+    await expect(run).rejects.toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/exceeds JWT_MAX_TTL/),
+    });
+  });
+});
+
+describe('signToken', () => {
+  it('refuses a TTL over the cap, or one it cannot read, instead of minting a token the server refuses', async () => {
+    const sub = toGlobalId('User', 1);
+    await expect(signToken({ secret: TEST_SECRET }, { sub, ttl: '25h' })).rejects.toThrow(
+      /exceeds JWT_MAX_TTL/,
+    );
+    await expect(signToken({ secret: TEST_SECRET, maxTtlSeconds: 600 }, { sub, ttl: '1h' })).rejects.toThrow(
+      /exceeds JWT_MAX_TTL/,
+    );
+    await expect(signToken({ secret: TEST_SECRET }, { sub, ttl: '1 fortnight' })).rejects.toThrow(
+      /Invalid token TTL/,
+    );
+  });
+
+  it("signs the dev server's 12-hour demo tokens so that the default configuration accepts them", async () => {
+    const { token } = loadConfig({});
+    const demo = await signToken(token, { sub: toGlobalId('User', 1), ttl: '12h' });
+    await expect(createTokenVerifier(token)(`Bearer ${demo}`)).resolves.toMatchObject({
+      sub: toGlobalId('User', 1),
+    });
+  });
 });
 
 describe('configuration', () => {
+  it('reads JWT_MAX_TTL as a duration and refuses a nonsensical one', () => {
+    expect(loadConfig({}).token.maxTtlSeconds).toBe(86_400);
+    expect(loadConfig({ JWT_MAX_TTL: '12h' }).token.maxTtlSeconds).toBe(43_200);
+    expect(() => loadConfig({ JWT_MAX_TTL: 'forever' })).toThrow(/JWT_MAX_TTL must be a duration/);
+    expect(() => loadConfig({ JWT_MAX_TTL: '0' })).toThrow(/JWT_MAX_TTL must be a duration/);
+  });
+
   it('refuses to start in production without a secret or JWKS URL', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET or JWT_JWKS_URL/);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32) })).not.toThrow();

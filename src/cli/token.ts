@@ -4,7 +4,8 @@ import { loadConfig } from '../config.js';
 
 /**
  * `npm run token -- --sub <user global id> [--scope "a b"] [--ttl 1h]`: prints a bearer token
- * signed with the same secret the server uses (JWT_SECRET, or the development default).
+ * signed with the same secret the server uses (JWT_SECRET, or the development default). A TTL
+ * over JWT_MAX_TTL (default 24h) is refused.
  */
 const { values } = parseArgs({
   options: {
@@ -24,4 +25,10 @@ if (!config.token.secret) {
   process.exit(2);
 }
 const scopes = values.scope.split(' ').filter(Boolean);
-console.log(await signToken(config.token, { sub: values.sub, scopes, ttl: values.ttl }));
+try {
+  console.log(await signToken(config.token, { sub: values.sub, scopes, ttl: values.ttl }));
+} catch (error) {
+  // A TTL over JWT_MAX_TTL: the server would refuse the token, so none is printed.
+  console.error((error as Error).message);
+  process.exit(2);
+}

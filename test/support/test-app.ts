@@ -48,14 +48,16 @@ export function tokenFor(userId: number, scopes: string[] = [], ttl = '1h'): Pro
  */
 export async function startTestApp(
   overrides: Partial<AppConfig> = {},
-  options: { onQuery?: (line: string) => void } = {},
+  options: { onQuery?: (line: string) => void; log?: (line: string) => void } = {},
 ): Promise<TestApp> {
   const adminUrl = inject('adminDatabaseUrl');
   const name = `tombstone_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await createDatabaseIfMissing(adminUrl, name);
   const databaseUrl = withDatabase(adminUrl, name);
   const base = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, PORT: '0', SEED_DEMO_DATA: 'false' });
-  const app = await startApp({ ...base, databaseUrl, ...overrides }, () => {}, options);
+  const app = await startApp({ ...base, databaseUrl, ...overrides }, options.log ?? (() => {}), {
+    onQuery: options.onQuery,
+  });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
 
   return {
