@@ -13,8 +13,10 @@ import { createTokenVerifier } from './auth/token.service.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { openDatabase } from './db/database.js';
-import { initORM } from './db/orm.config.js';
+import { translateDatabaseError } from './db/database-errors.js';
+import { connectionLimits, initORM } from './db/orm.config.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
+import { admissionPlugin } from './graphql/admission.plugin.js';
 import { toGlobalId } from './graphql/global-id.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
@@ -79,7 +81,15 @@ export async function startApp(
       ? { debug: ['query' as const], logger: options.onQuery, colors: false, highlighter: undefined }
       : {};
     orm = await initORM(
-      { clientUrl: database.url, ...softDelete.ormOptions(), ...queryLog },
+      {
+        clientUrl: database.url,
+        ...connectionLimits({
+          poolSize: config.databasePoolSize,
+          statementTimeoutMs: config.databaseStatementTimeoutMs,
+        }),
+        ...softDelete.ormOptions(),
+        ...queryLog,
+      },
       { migrate: true },
     );
     assertSoftDeleteSetup(schema, softDelete, {
@@ -97,7 +107,8 @@ export async function startApp(
       'request',
       createHttpHandler<GraphQLContext>({
         apollo,
-        context: (req) => createContext({ orm: ready, softDelete, verifyToken }, req.headers.authorization),
+        context: (req, signal) =>
+          createContext({ orm: ready, softDelete, verifyToken }, req.headers.authorization, signal),
         health: async () => void (await ready.em.getConnection().execute('select 1')),
         maxRequestBytes: config.maxRequestBytes,
       }),
@@ -155,9 +166,16 @@ function createApollo(
       ApolloServerPluginCacheControlDisabled(),
       queryLimitsPlugin(config.limits),
       scopeCheckPlugin<GraphQLContext>((context) => context.viewer),
+      admissionPlugin<GraphQLContext>(config.admission, (context) => context.signal),
     ],
     formatError: (formatted, error) => {
-      const original = unwrapResolverError(error);
+      const unwrapped = unwrapResolverError(error);
+      const translated = translateDatabaseError(unwrapped);
+      if (translated) {
+        const { http: _http, ...extensions } = translated.extensions;
+        return { message: translated.message, path: formatted.path, extensions };
+      }
+      const original = unwrapped;
       // Errors we raised on purpose (and GraphQL's own validation errors) are for the client.
       if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
         return formatted;

@@ -1,4 +1,5 @@
 import type { TokenConfig } from './auth/token.service.js';
+import type { AdmissionLimits } from './graphql/admission.plugin.js';
 import type { QueryLimits } from './graphql/query-limits.plugin.js';
 
 /** Everything the server reads from its environment, validated once at startup. */
@@ -17,10 +18,14 @@ export interface AppConfig {
   seedDemoData: boolean;
   /** Most connections the server opens to PostgreSQL. */
   databasePoolSize: number;
+  /** Longest any one SQL statement may run, in milliseconds (PostgreSQL `statement_timeout`; 0 = none). */
+  databaseStatementTimeoutMs: number;
   token: TokenConfig;
   /** True when the token secret is the built-in development default (announced in the log). */
   usesDevelopmentSecret: boolean;
   limits: QueryLimits;
+  /** How much heavy work runs at once; the excess is shed with HTTP 503. */
+  admission: AdmissionLimits;
   /** Largest accepted request body, in bytes. */
   maxRequestBytes: number;
   /**
@@ -74,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: env.DATA_DIR || '.data',
     seedDemoData: env.SEED_DEMO_DATA !== 'false',
     databasePoolSize: int('DB_POOL_SIZE', 10, 1, 1_000),
+    databaseStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 5_000, 0, 3_600_000),
     token: {
       secret: usesDevelopmentSecret ? DEVELOPMENT_SECRET : secret,
       jwksUrl,
@@ -85,6 +91,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxDepth: int('MAX_QUERY_DEPTH', 12, 1, 100),
       maxObjects: int('MAX_QUERY_OBJECTS', 5_000, 1, 1_000_000),
       maxAliases: int('MAX_QUERY_ALIASES', 50, 0, 10_000),
+    },
+    admission: {
+      maxConcurrentCost: int('MAX_CONCURRENT_COST', 5_000, 1, 100_000_000),
+      lightCost: int('ADMISSION_LIGHT_COST', 200, 0, 100_000_000),
+      maxQueue: int('ADMISSION_QUEUE_LENGTH', 16, 0, 100_000),
+      maxWaitMs: int('ADMISSION_MAX_WAIT_MS', 1_000, 0, 600_000),
     },
     maxRequestBytes: int('MAX_REQUEST_BYTES', 100_000, 1_000, 10_000_000),
     softDeleteFilters: env.SOFT_DELETE_FILTERS !== 'off',
