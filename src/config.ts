@@ -93,7 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAliases: int('MAX_QUERY_ALIASES', 50, 0, 10_000),
     },
     admission: {
-      maxConcurrentCost: int('MAX_CONCURRENT_COST', 5_000, 1, 100_000_000),
+      maxConcurrentCost: int('MAX_CONCURRENT_COST', 2_500, 1, 100_000_000),
       lightCost: int('ADMISSION_LIGHT_COST', 200, 0, 100_000_000),
       maxQueue: int('ADMISSION_QUEUE_LENGTH', 16, 0, 100_000),
       maxWaitMs: int('ADMISSION_MAX_WAIT_MS', 1_000, 0, 600_000),
