@@ -160,7 +160,8 @@ async function run(server, heavyId) {
   if (warm.status !== 200 || rows !== POSTS) throw new Error(`Heavy query failed: ${JSON.stringify(warm)}`);
   log(`Heavy query alone: ${warm.ms.toFixed(0)} ms, ${POSTS} posts × ${COMMENTS_PER_POST} comments.`);
 
-  const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))[1]);
+  const rssKb = () =>
+    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))[1]);
   const baselineRss = rssKb();
   let peakRss = baselineRss;
   const heavy = { completed: 0, shed: 0, aborted: 0, other: 0, retryAfter: new Set() };
@@ -193,7 +194,9 @@ async function run(server, heavyId) {
   const probeTimeout = 30_000;
   const health = async () => {
     const t = performance.now();
-    const response = await fetch(server.health, { signal: AbortSignal.timeout(probeTimeout) }).catch(() => null);
+    const response = await fetch(server.health, { signal: AbortSignal.timeout(probeTimeout) }).catch(
+      () => null,
+    );
     return { ms: performance.now() - t, status: response?.status ?? 0 };
   };
   const tasks = [
@@ -262,7 +265,9 @@ function print(report) {
   const p = report.probes;
   const line = (label, s) =>
     `${label.padEnd(18)} n=${String(s.count).padStart(4)} failed=${s.failed} p50=${s.p50} ms p95=${s.p95} ms max=${s.max} ms (>1 s: ${s.over1s})`;
-  console.log(`\nOverload (${report.label}): ${report.settings.clients} clients × heavy query, ${report.settings.durationS} s, client timeout ${report.settings.clientTimeoutMs} ms`);
+  console.log(
+    `\nOverload (${report.label}): ${report.settings.clients} clients × heavy query, ${report.settings.durationS} s, client timeout ${report.settings.clientTimeoutMs} ms`,
+  );
   console.log(`heavy alone:       ${report.settings.heavyQueryAloneMs} ms`);
   console.log(
     `heavy outcomes:    completed=${report.heavy.completed} shed(503)=${report.heavy.shed} aborted=${report.heavy.aborted} other=${report.heavy.other}`,
