@@ -72,13 +72,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (secret && secret.length < 32) problems.push('JWT_SECRET must be at least 32 characters.');
   const usesDevelopmentSecret = !secret && !jwksUrl;
 
+  const databasePoolSize = int('DB_POOL_SIZE', 10, 1, 1_000);
   const config: AppConfig = {
     nodeEnv,
     port: int('PORT', 4000, 0, 65_535),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR || '.data',
     seedDemoData: env.SEED_DEMO_DATA !== 'false',
-    databasePoolSize: int('DB_POOL_SIZE', 10, 1, 1_000),
+    databasePoolSize,
     databaseStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 5_000, 0, 3_600_000),
     token: {
       secret: usesDevelopmentSecret ? DEVELOPMENT_SECRET : secret,
@@ -94,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     admission: {
       maxConcurrentCost: int('MAX_CONCURRENT_COST', 2_500, 1, 100_000_000),
+      maxOperations: Math.max(1, Math.floor(databasePoolSize / 2)),
       lightCost: int('ADMISSION_LIGHT_COST', 200, 0, 100_000_000),
       maxQueue: int('ADMISSION_QUEUE_LENGTH', 16, 0, 100_000),
       maxWaitMs: int('ADMISSION_MAX_WAIT_MS', 1_000, 0, 600_000),

@@ -60,7 +60,7 @@ describe('overload protection', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
-      admission: { maxConcurrentCost: 100, lightCost: 10, maxQueue: 1, maxWaitMs: 300 },
+      admission: { maxConcurrentCost: 100, maxOperations: 5, lightCost: 10, maxQueue: 1, maxWaitMs: 300 },
       // Long enough that only the abort can end a waiting statement in these tests.
       databaseStatementTimeoutMs: 60_000,
     });

@@ -13,6 +13,13 @@ export interface AdmissionLimits {
    */
   maxConcurrentCost: number;
   /**
+   * Most heavy operations running at once, whatever their cost. Each holds a database connection
+   * while a statement runs, so the config derives it from the pool (half of `DB_POOL_SIZE`): heavy
+   * work never holds every connection, and light requests find one free.
+   * @default 5
+   */
+  maxOperations: number;
+  /**
    * Operations costing less than this are light: they bypass admission and always run.
    * @default 200
    */
@@ -74,7 +81,9 @@ export function admissionPlugin<TContext extends object>(
           if (cost < limits.lightCost) return;
           const client = signalOf(contextValue);
           const signal = client ? AbortSignal.any([client, finished.signal]) : finished.signal;
-          const granted = await semaphore.acquire(cost, signal);
+          // Weighing each at least capacity / maxOperations bounds their number too.
+          const weight = Math.max(cost, limits.maxConcurrentCost / limits.maxOperations);
+          const granted = await semaphore.acquire(weight, signal);
           if (granted === 'shed') throw ServerOverloadedError.shed(retryAfterSeconds);
           if (finished.signal.aborted) granted();
           else release = granted;
