@@ -57,6 +57,10 @@ export async function startTestApp(
   const base = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, PORT: '0', SEED_DEMO_DATA: 'false' });
   const app = await startApp({ ...base, databaseUrl, ...overrides }, () => {}, options);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // `pool.end()` resolves before its connections have closed, so `drop database … with (force)`
+  // below can terminate one that is still closing; its 'error' event would then go unheard and
+  // crash the run. Queries still reject on their own: this only silences teardown.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   return {
     app,
