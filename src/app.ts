@@ -12,8 +12,9 @@ import { createTokenVerifier } from './auth/token.service.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { openDatabase } from './db/database.js';
-import { initORM } from './db/orm.config.js';
+import { connectionLimits, initORM } from './db/orm.config.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
+import { admissionPlugin } from './graphql/admission.plugin.js';
 import { documentBoundsRule } from './graphql/document-bounds.rule.js';
 import { createFormatError } from './graphql/format-error.js';
 import { toGlobalId } from './graphql/global-id.js';
@@ -81,7 +82,15 @@ export async function startApp(
       ? { debug: ['query' as const], logger: options.onQuery, colors: false, highlighter: undefined }
       : {};
     orm = await initORM(
-      { clientUrl: database.url, ...softDelete.ormOptions(), ...queryLog },
+      {
+        clientUrl: database.url,
+        ...connectionLimits({
+          poolSize: config.databasePoolSize,
+          statementTimeoutMs: config.databaseStatementTimeoutMs,
+        }),
+        ...softDelete.ormOptions(),
+        ...queryLog,
+      },
       { migrate: true },
     );
     await softDelete.installDatabaseGuards(orm.em.fork());
@@ -100,7 +109,8 @@ export async function startApp(
       'request',
       createHttpHandler<GraphQLContext>({
         apollo,
-        context: (req) => createContext({ orm: ready, softDelete, verifyToken }, req.headers.authorization),
+        context: (req, signal) =>
+          createContext({ orm: ready, softDelete, verifyToken }, req.headers.authorization, signal),
         health: async () => void (await ready.em.getConnection().execute('select 1')),
         maxRequestBytes: config.maxRequestBytes,
       }),
@@ -161,6 +171,7 @@ function createApollo(
       queryLimitsPlugin(config.limits),
       textInputPlugin(),
       scopeCheckPlugin<GraphQLContext>((context) => context.viewer),
+      admissionPlugin<GraphQLContext>(config.admission, (context) => context.signal),
     ],
     formatError: createFormatError({ nodeEnv: config.nodeEnv, log }),
   });

@@ -1,5 +1,6 @@
 import { parseDuration } from './auth/duration.js';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS, type TokenConfig } from './auth/token.service.js';
+import type { AdmissionLimits } from './graphql/admission.plugin.js';
 import type { DocumentBounds } from './graphql/document-bounds.rule.js';
 import type { QueryLimits } from './graphql/query-limits.plugin.js';
 
@@ -19,12 +20,16 @@ export interface AppConfig {
   seedDemoData: boolean;
   /** Most connections the server opens to PostgreSQL. */
   databasePoolSize: number;
+  /** Longest any one SQL statement may run, in milliseconds (PostgreSQL `statement_timeout`; 0 = none). */
+  databaseStatementTimeoutMs: number;
   token: TokenConfig;
   /** True when the token secret is the built-in development default (announced in the log). */
   usesDevelopmentSecret: boolean;
   limits: QueryLimits;
   /** Bounds on the document as written, applied before validation. */
   documentBounds: DocumentBounds;
+  /** How much heavy work runs at once; the excess is shed with HTTP 503. */
+  admission: AdmissionLimits;
   /** Largest accepted request body, in bytes. */
   maxRequestBytes: number;
   /**
@@ -75,13 +80,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`JWT_MAX_TTL must be a duration from 1m to 365d (e.g. 24h), not "${env.JWT_MAX_TTL}".`);
   }
 
+  const databasePoolSize = int('DB_POOL_SIZE', 10, 1, 1_000);
   const config: AppConfig = {
     nodeEnv,
     port: int('PORT', 4000, 0, 65_535),
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.DATA_DIR || '.data',
     seedDemoData: env.SEED_DEMO_DATA !== 'false',
-    databasePoolSize: int('DB_POOL_SIZE', 10, 1, 1_000),
+    databasePoolSize,
+    databaseStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 5_000, 0, 3_600_000),
     token: {
       secret: usesDevelopmentSecret ? DEVELOPMENT_SECRET : secret,
       jwksUrl,
@@ -99,6 +106,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxTokens: int('MAX_QUERY_TOKENS', 5_000, 100, 1_000_000),
       maxFields: int('MAX_QUERY_FIELDS', 1_000, 10, 100_000),
       maxRepeats: int('MAX_QUERY_REPEATS', 10, 1, 1_000),
+    },
+    admission: {
+      maxConcurrentCost: int('MAX_CONCURRENT_COST', 2_500, 1, 100_000_000),
+      maxOperations: Math.max(1, Math.floor(databasePoolSize / 2)),
+      lightCost: int('ADMISSION_LIGHT_COST', 200, 0, 100_000_000),
+      maxQueue: int('ADMISSION_QUEUE_LENGTH', 16, 0, 100_000),
+      maxWaitMs: int('ADMISSION_MAX_WAIT_MS', 1_000, 0, 600_000),
     },
     maxRequestBytes: int('MAX_REQUEST_BYTES', 100_000, 1_000, 10_000_000),
     softDeleteFilters: env.SOFT_DELETE_FILTERS !== 'off',

@@ -42,6 +42,11 @@ export interface GraphQLContext {
    * that a concurrent delete made stale.
    */
   write<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
+  /**
+   * Aborts when the client goes away. Every entity manager of the request carries it: queries not
+   * yet sent fail at once, and a running one is cancelled in PostgreSQL (`pg_cancel_backend`).
+   */
+  signal: AbortSignal;
 }
 
 /** What {@link createContext} needs from the running app. */
@@ -57,8 +62,10 @@ export interface ContextDependencies {
  * A plain object, not a class with private fields: Apollo Server shallow-copies the context for
  * each operation, and a copy would lose access to private state.
  */
-function requestContext(deps: ContextDependencies): GraphQLContext {
-  const reads = new RequestReads<Loaders, EntityManager>(deps.orm.em, deps.softDelete, (em) => ({
+function requestContext(deps: ContextDependencies, signal: AbortSignal): GraphQLContext {
+  // Every entity manager of the request is forked from this one and inherits its signal.
+  const root = deps.orm.em.fork({ signal, inflightQueryAbortStrategy: 'cancel query' });
+  const reads = new RequestReads<Loaders, EntityManager>(root, deps.softDelete, (em) => ({
     user: entityLoader(em, User),
     post: entityLoader(em, Post),
     comment: entityLoader(em, Comment),
@@ -68,11 +75,12 @@ function requestContext(deps: ContextDependencies): GraphQLContext {
     viewer: null,
     softDelete: deps.softDelete,
     reads,
+    signal,
     async write(work) {
       try {
         // Each attempt starts from a fresh entity manager: a retried transaction re-reads everything.
         return await withTransientRetries(async () => {
-          const em = deps.orm.em.fork();
+          const em = root.fork();
           // A viewer who deleted themself earlier in this operation acts no more.
           if (context.viewer && (await em.count(User, { id: context.viewer.userId })) === 0) {
             throw UnauthenticatedError.invalidToken();
@@ -91,12 +99,15 @@ function requestContext(deps: ContextDependencies): GraphQLContext {
  * Builds a request's context. A request without an `Authorization` header is anonymous; one
  * with an invalid token, or a token for a user that does not exist or is deleted, is refused
  * with UNAUTHENTICATED rather than silently treated as anonymous.
+ *
+ * @param signal aborts the request's database work when the client disconnects
  */
 export async function createContext(
   deps: ContextDependencies,
   authorization: string | undefined,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<GraphQLContext> {
-  const context = requestContext(deps);
+  const context = requestContext(deps, signal);
   if (authorization === undefined || authorization === '') return context;
 
   const claims = await deps.verifyToken(authorization);

@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -5,9 +6,14 @@ import { GraphQLError } from 'graphql';
  * the named static factories so the same situation always reads the same way.
  */
 export abstract class CodedError extends GraphQLError {
-  constructor(message: string, code: string, httpStatus?: number, options: { cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    code: string,
+    httpStatus?: number,
+    options: { cause?: unknown; extensions?: Record<string, unknown> } = {},
+  ) {
     super(message, {
-      extensions: { code, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+      extensions: { code, ...(httpStatus ? { http: { status: httpStatus } } : {}), ...options.extensions },
       originalError: options.cause instanceof Error ? options.cause : undefined,
     });
   }
@@ -134,8 +140,7 @@ export class ConflictError extends CodedError {
  */
 export class ConcurrentUpdateError extends CodedError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'CONCURRENT_UPDATE', undefined, options);
-    this.extensions.retryable = true;
+    super(message, 'CONCURRENT_UPDATE', undefined, { ...options, extensions: { retryable: true } });
   }
 
   static gaveUp(attempts: number, options?: { cause?: unknown }): ConcurrentUpdateError {
@@ -143,5 +148,60 @@ export class ConcurrentUpdateError extends CodedError {
       `The change collided with concurrent changes ${attempts} times and was not made; send it again.`,
       options,
     );
+  }
+}
+
+/**
+ * A database statement ran past its deadline (`DB_STATEMENT_TIMEOUT_MS`) and was stopped; any
+ * write of the operation was rolled back. Retrying later, or asking for less, may succeed.
+ */
+export class TimeoutError extends CodedError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'TIMEOUT', undefined, { ...options, extensions: { retryable: true } });
+  }
+
+  static statement(options?: { cause?: unknown }): TimeoutError {
+    return new TimeoutError(
+      'A database statement took too long and was stopped; nothing was changed. Retry later or ask for less.',
+      options,
+    );
+  }
+}
+
+/**
+ * The server is at capacity for heavy operations and shed this one before running it (HTTP 503
+ * with `Retry-After`). Nothing was executed; retry after the given number of seconds.
+ */
+export class ServerOverloadedError extends CodedError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, 'SERVER_OVERLOADED', undefined, {
+      extensions: {
+        retryable: true,
+        retryAfterSeconds,
+        // Apollo turns these into the response's status and headers (and leaves them out of the body).
+        http: { status: 503, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+      },
+    });
+  }
+
+  static shed(retryAfterSeconds: number): ServerOverloadedError {
+    return new ServerOverloadedError(
+      `The server is busy with other large operations. Retry in ${retryAfterSeconds} s, or ask for smaller pages.`,
+      retryAfterSeconds,
+    );
+  }
+}
+
+/**
+ * The client disconnected before its response was complete, so the server stopped working on it.
+ * Nobody reads this error; it marks the work that was abandoned (and keeps it out of the log).
+ */
+export class ClientClosedRequestError extends CodedError {
+  constructor(message: string) {
+    super(message, 'CLIENT_CLOSED_REQUEST', 499);
+  }
+
+  static disconnected(): ClientClosedRequestError {
+    return new ClientClosedRequestError('The client closed the connection; the operation was stopped.');
   }
 }

@@ -35,6 +35,19 @@ export function ormConfig(overrides: OrmOverrides): Options {
 }
 
 /**
+ * Pool options that keep one request from holding the database: at most `poolSize` connections,
+ * and PostgreSQL stops any statement running longer than `statementTimeoutMs` (set as a startup
+ * parameter of every pooled connection, so no statement escapes it; 0 turns it off). A stopped
+ * statement fails its query with SQLSTATE 57014, and a transaction it belonged to rolls back.
+ */
+export function connectionLimits(limits: { poolSize: number; statementTimeoutMs: number }): Partial<Options> {
+  return {
+    pool: { max: limits.poolSize },
+    driverOptions: limits.statementTimeoutMs > 0 ? { statement_timeout: limits.statementTimeoutMs } : {},
+  };
+}
+
+/**
  * Connects MikroORM to PostgreSQL and optionally brings the schema up to date.
  *
  * @example

@@ -1,5 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { translateDatabaseError } from '../db/database-errors.js';
 import { CodedError } from '../errors.js';
 
 /** What {@link createFormatError} needs to know about the running server. */
@@ -24,6 +25,7 @@ const SUGGESTION = / ?Did you mean(.+?)\?$/;
  *   discover field, argument, input field or enum value names (gated ones included) by typos.
  *   Apollo's `hideSchemaDetailsFromClientErrors` only covers validation errors; variable
  *   coercion errors, raised during execution, carry suggestions too.
+ * - Database failures that mean something to the client become coded errors (`TIMEOUT`, …).
  * - Our coded errors keep their code when Apollo wraps them (a validation rule's report
  *   becomes `GRAPHQL_VALIDATION_FAILED` otherwise).
  *
@@ -32,7 +34,13 @@ const SUGGESTION = / ?Did you mean(.+?)\?$/;
  */
 export function createFormatError({ nodeEnv, log }: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // Database failures with a meaning for the client (a statement timeout, a client that left).
+    const original = translateDatabaseError(unwrapped) ?? unwrapped;
+    if (original !== unwrapped) {
+      const { http: _http, ...extensions } = (original as GraphQLError).extensions;
+      return { message: (original as GraphQLError).message, path: formatted.path, extensions };
+    }
     const wrapped = original instanceof GraphQLError ? original.originalError : undefined;
     const code =
       wrapped instanceof CodedError && !(original instanceof CodedError)

@@ -1,12 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { ClientClosedRequestError } from '../errors.js';
 
 /** What {@link createHttpHandler} serves. */
 export interface HttpHandlerOptions<TContext extends object> {
   apollo: ApolloServer<TContext>;
-  /** Builds a request's context; a thrown `GraphQLError` becomes the whole response. */
-  context: (request: IncomingMessage) => Promise<TContext>;
+  /**
+   * Builds a request's context; a thrown `GraphQLError` becomes the whole response. `signal`
+   * aborts (with a {@link ClientClosedRequestError}) when the client disconnects before the
+   * response is complete.
+   */
+  context: (request: IncomingMessage, signal: AbortSignal) => Promise<TContext>;
   /** Resolves when the database answers; `/healthz` reports 503 when it rejects. */
   health: () => Promise<void>;
   /** Bodies larger than this are refused with 413. */
@@ -19,6 +24,11 @@ export interface HttpHandlerOptions<TContext extends object> {
  */
 export function createHttpHandler<TContext extends object>(options: HttpHandlerOptions<TContext>) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // A client that gives up closes its socket; the work done for it should stop too.
+    const disconnected = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) disconnected.abort(ClientClosedRequestError.disconnected());
+    });
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -55,7 +65,7 @@ export function createHttpHandler<TContext extends object>(options: HttpHandlerO
 
       let context: TContext;
       try {
-        context = await options.context(req);
+        context = await options.context(req, disconnected.signal);
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
         const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 400;

@@ -1,0 +1,73 @@
+import type { GraphQLRequest } from '@apollo/server';
+import {
+  type DocumentNode,
+  type GraphQLSchema,
+  getNamedType,
+  getVariableValues,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { DEFAULT_PAGE_SIZE } from './connection.js';
+import { walkOperation } from './operation-walker.js';
+
+/** The shape of one operation as it would execute. */
+export interface OperationSize {
+  /** Deepest field path, leaves included, introspection fields left out. */
+  depth: number;
+  /**
+   * Most rows the operation may ask lists to return: each connection field counts its `first`
+   * times the rows of the connections above it.
+   */
+  objects: number;
+  /** Aliased fields, counted as executed. */
+  aliases: number;
+}
+
+/** What {@link measureOperation} reads from Apollo's request context. */
+export interface MeasuredRequest {
+  request: GraphQLRequest;
+  document: DocumentNode;
+  operation?: OperationDefinitionNode | undefined;
+  schema: GraphQLSchema;
+}
+
+/**
+ * Keyed by Apollo's request object, which all plugin hooks of one request share: the limits and
+ * the admission plugin judge the same walk, done once.
+ */
+const measured = new WeakMap<GraphQLRequest, OperationSize | 'too large' | 'unknown'>();
+
+/**
+ * Measures an operation with variables, defaults, fragments and `@skip`/`@include` applied.
+ *
+ * @returns the size; `'too large'` when the operation is too big to even walk; `'unknown'` when
+ *   there is no operation or its variables are invalid (execution reports those precisely)
+ */
+export function measureOperation(context: MeasuredRequest): OperationSize | 'too large' | 'unknown' {
+  const known = measured.get(context.request);
+  if (known !== undefined) return known;
+  const size = measure(context);
+  measured.set(context.request, size);
+  return size;
+}
+
+function measure({ request, document, operation, schema }: MeasuredRequest) {
+  if (!operation) return 'unknown';
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+  if (coerced.errors) return 'unknown';
+  const size: OperationSize = { depth: 0, objects: 0, aliases: 0 };
+  // Introspection keeps the alias and size counts but not the depth: the standard introspection
+  // query is 15 fields deep.
+  const initial = { rows: 1, introspection: false };
+  const complete = walkOperation(schema, document, operation, coerced.coerced, initial, (visit, parent) => {
+    const introspection = parent.introspection || visit.field.name.startsWith('__');
+    if (!introspection) size.depth = Math.max(size.depth, visit.depth);
+    if (visit.node.alias) size.aliases += 1;
+    const isConnection = getNamedType(visit.field.type).name.endsWith('Connection');
+    // An explicit `first: null` reads as the default page size, as the resolvers read it.
+    const first = visit.args.first ?? DEFAULT_PAGE_SIZE;
+    if (!isConnection || typeof first !== 'number') return { rows: parent.rows, introspection };
+    size.objects += parent.rows * first;
+    return { rows: parent.rows * first, introspection };
+  });
+  return complete ? size : 'too large';
+}
