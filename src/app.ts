@@ -18,6 +18,7 @@ import { seedDemoData } from './db/seeders/demo.seeder.js';
 import { toGlobalId } from './graphql/global-id.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
+import { healthProbe } from './http/health.probe.js';
 import { buildSchema } from './schema.js';
 import {
   assertSoftDeleteSetup,
@@ -34,7 +35,11 @@ export interface App {
   orm: MikroORM;
   softDelete: SoftDelete;
   config: AppConfig;
-  /** Drains in-flight requests, then closes the ORM and stops an embedded database. Idempotent. */
+  /**
+   * Stops accepting connections, lets in-flight requests finish (for at most
+   * `config.shutdownGraceMs`, then their connections are closed), closes the ORM's pool and only
+   * then stops an embedded database. Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -98,7 +103,7 @@ export async function startApp(
       createHttpHandler<GraphQLContext>({
         apollo,
         context: (req) => createContext({ orm: ready, softDelete, verifyToken }, req.headers.authorization),
-        health: async () => void (await ready.em.getConnection().execute('select 1')),
+        health: healthProbe(() => ready.em.getConnection().execute('select 1'), config.healthzTimeoutMs),
         maxRequestBytes: config.maxRequestBytes,
       }),
     );
@@ -149,8 +154,11 @@ function createApollo(
     introspection: config.nodeEnv !== 'production',
     // Request bodies are already capped; this bounds the parser's work on what gets through.
     parseOptions: { maxTokens: 20_000 },
+    // Apollo's own SIGINT/SIGTERM handler would stop it in parallel with App.stop() and then
+    // re-send the signal; the process owner (server.ts) decides the shutdown order.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       // Cache hints are unused, and the plugin costs throughput on wide responses.
       ApolloServerPluginCacheControlDisabled(),
       queryLimitsPlugin(config.limits),
