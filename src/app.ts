@@ -20,6 +20,7 @@ import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
 import { healthProbe } from './http/health.probe.js';
 import { buildSchema } from './schema.js';
+import { stopInOrder } from './shutdown.order.js';
 import {
   assertSoftDeleteSetup,
   GATED_TOMBSTONE_FIELDS,
@@ -84,7 +85,12 @@ export async function startApp(
       ? { debug: ['query' as const], logger: options.onQuery, colors: false, highlighter: undefined }
       : {};
     orm = await initORM(
-      { clientUrl: database.url, ...softDelete.ormOptions(), ...queryLog },
+      {
+        clientUrl: database.url,
+        pool: { max: config.databasePoolSize },
+        ...softDelete.ormOptions(),
+        ...queryLog,
+      },
       { migrate: true },
     );
     assertSoftDeleteSetup(schema, softDelete, {
@@ -120,11 +126,15 @@ export async function startApp(
       softDelete,
       config,
       stop: () => {
-        stopping ??= (async () => {
-          await apollo.stop();
-          await ready.close();
-          await database.stop();
-        })();
+        stopping ??= stopInOrder(
+          {
+            drainHttp: () => apollo.stop(),
+            closePool: () => ready.close(),
+            stopDatabase: () => database.stop(),
+          },
+          config.shutdownGraceMs,
+          log,
+        );
         return stopping;
       },
     };
