@@ -18,6 +18,7 @@ import {
   postmasterOf,
   readyUrl,
   type ServerProcess,
+  sessionsWaitingOnLocks,
   spawnServer,
   waitFor,
 } from './support/processes.js';
@@ -48,24 +49,6 @@ const create = (i: number) =>
     query: 'mutation ($input: CreatePostInput!) { createPost(input: $input) { title } }',
     variables: { input: { title: `in flight ${i}`, body: 'sent before SIGTERM' } },
   });
-
-/**
- * Sessions waiting on a lock in the database at `url`. Asked on a connection of its own: inside
- * the lock holder's transaction, pg_stat_activity would keep answering from its first snapshot.
- */
-async function waitingOnLocks(url: string): Promise<number> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    const { rows } = await db.query(
-      `select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock'`,
-    );
-    return rows[0].n;
-  } finally {
-    await db.end();
-  }
-}
 
 function expectSuccess(outcome: Outcome): void {
   expect(outcome).toMatchObject({ kind: 'complete', status: 200 });
@@ -114,7 +97,11 @@ async function drainScenario(mode: 'embedded' | 'external'): Promise<void> {
     const inFlight = Array.from({ length: IN_FLIGHT }, (_, i) =>
       i % 2 === 0 ? post(url, create(i), auth) : post(url, LIST),
     );
-    await waitFor(async () => (await waitingOnLocks(databaseUrl)) >= IN_FLIGHT, 20_000, 'requests in flight');
+    await waitFor(
+      async () => (await sessionsWaitingOnLocks(databaseUrl)) >= IN_FLIGHT,
+      20_000,
+      'requests in flight',
+    );
 
     // Embedded: the whole process group, as a terminal's Ctrl-C or a supervisor would.
     if (mode === 'embedded') process.kill(-(server.child.pid as number), 'SIGTERM');
@@ -183,7 +170,11 @@ describe('SIGTERM', () => {
       await db.query('begin');
       await db.query('lock table post in access exclusive mode');
       const stuck = post(url, LIST);
-      await waitFor(async () => (await waitingOnLocks(databaseUrl)) >= 1, 20_000, 'a request in flight');
+      await waitFor(
+        async () => (await sessionsWaitingOnLocks(databaseUrl)) >= 1,
+        20_000,
+        'a request in flight',
+      );
 
       const signalledAt = Date.now();
       server.child.kill('SIGTERM');

@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import pg from 'pg';
 
 /** A server process the test started, and what it printed. */
 export interface ServerProcess {
@@ -141,6 +142,24 @@ export function post(url: string, body: string, headers: Record<string, string> 
     });
     req.end(body);
   });
+}
+
+/**
+ * Sessions waiting on a lock in the database at `url`. Asked on a connection of its own: inside
+ * the lock holder's transaction, pg_stat_activity would keep answering from its first snapshot.
+ */
+export async function sessionsWaitingOnLocks(url: string): Promise<number> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      `select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    return rows[0].n;
+  } finally {
+    await db.end();
+  }
 }
 
 /** Resolves after `ms` milliseconds. */
