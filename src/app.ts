@@ -21,7 +21,9 @@ import { toGlobalId } from './graphql/global-id.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
 import { textInputPlugin } from './graphql/text-input.plugin.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
+import { healthProbe } from './http/health.probe.js';
 import { buildSchema } from './schema.js';
+import { stopInOrder } from './shutdown.order.js';
 import {
   assertSoftDeleteSetup,
   GATED_TOMBSTONE_FIELDS,
@@ -37,7 +39,11 @@ export interface App {
   orm: MikroORM;
   softDelete: SoftDelete;
   config: AppConfig;
-  /** Drains in-flight requests, then closes the ORM and stops an embedded database. Idempotent. */
+  /**
+   * Stops accepting connections, lets in-flight requests finish (for at most
+   * `config.shutdownGraceMs`, then their connections are closed), closes the ORM's pool and only
+   * then stops an embedded database. Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -111,7 +117,7 @@ export async function startApp(
         apollo,
         context: (req, signal) =>
           createContext({ orm: ready, softDelete, verifyToken }, req.headers.authorization, signal),
-        health: async () => void (await ready.em.getConnection().execute('select 1')),
+        health: healthProbe(() => ready.em.getConnection().execute('select 1'), config.healthzTimeoutMs),
         maxRequestBytes: config.maxRequestBytes,
       }),
     );
@@ -128,11 +134,15 @@ export async function startApp(
       softDelete,
       config,
       stop: () => {
-        stopping ??= (async () => {
-          await apollo.stop();
-          await ready.close();
-          await database.stop();
-        })();
+        stopping ??= stopInOrder(
+          {
+            drainHttp: () => apollo.stop(),
+            closePool: () => ready.close(),
+            stopDatabase: () => database.stop(),
+          },
+          config.shutdownGraceMs,
+          log,
+        );
         return stopping;
       },
     };
@@ -164,8 +174,11 @@ function createApollo(
     // what gets through.
     parseOptions: { maxTokens: config.documentBounds.maxTokens },
     validationRules: [documentBoundsRule(config.documentBounds)],
+    // Apollo's own SIGINT/SIGTERM handler would stop it in parallel with App.stop() and then
+    // re-send the signal; the process owner (server.ts) decides the shutdown order.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       // Cache hints are unused, and the plugin costs throughput on wide responses.
       ApolloServerPluginCacheControlDisabled(),
       queryLimitsPlugin(config.limits),

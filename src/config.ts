@@ -32,6 +32,10 @@ export interface AppConfig {
   admission: AdmissionLimits;
   /** Largest accepted request body, in bytes. */
   maxRequestBytes: number;
+  /** On SIGTERM/SIGINT, how long in-flight requests may take before their connections are closed. */
+  shutdownGraceMs: number;
+  /** `/healthz` answers 503 when the database has not answered within this many milliseconds. */
+  healthzTimeoutMs: number;
   /**
    * `SOFT_DELETE_FILTERS=off` empties the soft-delete filter, for the benchmark's feature-off run
    * on a copy of the data without tombstones. Refused in production.
@@ -115,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxWaitMs: int('ADMISSION_MAX_WAIT_MS', 1_000, 0, 600_000),
     },
     maxRequestBytes: int('MAX_REQUEST_BYTES', 100_000, 1_000, 10_000_000),
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    healthzTimeoutMs: int('HEALTHZ_TIMEOUT_MS', 2_000, 1, 60_000),
     softDeleteFilters: env.SOFT_DELETE_FILTERS !== 'off',
   };
   if (!config.softDeleteFilters && nodeEnv === 'production') {

