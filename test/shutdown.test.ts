@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDatabaseIfMissing, withDatabase } from '../src/db/database.js';
+import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../src/db/database.js';
 import {
   buildServer,
   clusterPids,
@@ -213,13 +213,3 @@ describe('npm start', () => {
     }
   });
 });
-
-async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);
-  } finally {
-    await admin.end();
-  }
-}

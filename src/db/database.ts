@@ -47,6 +47,17 @@ export async function createDatabaseIfMissing(adminUrl: string, name: string): P
   }
 }
 
+/** Drops database `name` on the server at `adminUrl`, closing its connections; missing is fine. */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** The same server URL, pointing at another database. */
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);

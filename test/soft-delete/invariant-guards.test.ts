@@ -4,7 +4,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDatabaseIfMissing, withDatabase } from '../../src/db/database.js';
+import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../../src/db/database.js';
 import {
   AuditEvent,
   invariantViolations,
@@ -75,10 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.end();
   await orm?.close();
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);
-  await admin.end();
+  await dropDatabase(adminUrl, name);
 });
 
 const insert = async (sql: string, params: unknown[]) =>

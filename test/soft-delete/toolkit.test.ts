@@ -4,9 +4,8 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defineEntity, type EntityManager, p } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { type ExecutionResult, GraphQLList, GraphQLNonNull, graphql } from 'graphql';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDatabaseIfMissing, withDatabase } from '../../src/db/database.js';
+import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../../src/db/database.js';
 import {
   AuditEvent,
   assertSoftDeleteSetup,
@@ -113,10 +112,7 @@ beforeAll(async () => {
   databaseUrl = withDatabase(adminUrl, databaseName);
 });
 afterAll(async () => {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${admin.escapeIdentifier(databaseName)} with (force)`);
-  await admin.end();
+  await dropDatabase(adminUrl, databaseName);
 });
 
 describe('adding soft delete to a new type', () => {

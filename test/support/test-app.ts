@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { type App, startApp } from '../../src/app.js';
 import { signToken } from '../../src/auth/token.service.js';
 import { type AppConfig, loadConfig } from '../../src/config.js';
-import { createDatabaseIfMissing, withDatabase } from '../../src/db/database.js';
+import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../../src/db/database.js';
 import { toGlobalId } from '../../src/graphql/global-id.js';
 
 /** The HS256 secret test servers use. */
@@ -84,13 +84,7 @@ export async function startTestApp(
     async stop() {
       await pool.end();
       await app.stop();
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      try {
-        await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);
-      } finally {
-        await admin.end();
-      }
+      await dropDatabase(adminUrl, name);
     },
   };
 }
