@@ -9,14 +9,15 @@ import { UnauthenticatedError } from './errors.js';
 import { fromGlobalId } from './graphql/global-id.js';
 import { Comment } from './modules/comment/comment.entity.js';
 import { Post } from './modules/post/post.entity.js';
+import type { CommentRow, PostRow, UserRow } from './modules/rows.js';
 import { User } from './modules/user/user.entity.js';
 import { RequestReads, type SoftDelete, type ReadScope as ToolkitReadScope } from './soft-delete/index.js';
 
 /** Per-request loaders of one visibility mode. */
 export interface Loaders {
-  user: DataLoader<number, User | null>;
-  post: DataLoader<number, Post | null>;
-  comment: DataLoader<number, Comment | null>;
+  user: DataLoader<number, UserRow | null>;
+  post: DataLoader<number, PostRow | null>;
+  comment: DataLoader<number, CommentRow | null>;
   /** Nested lists and their counts, batched per field across parents. */
   lists: ListLoaders;
 }
@@ -65,11 +66,11 @@ export interface ContextDependencies {
 function requestContext(deps: ContextDependencies, signal: AbortSignal): GraphQLContext {
   // Every entity manager of the request is forked from this one and inherits its signal.
   const root = deps.orm.em.fork({ signal, inflightQueryAbortStrategy: 'cancel query' });
-  const reads = new RequestReads<Loaders, EntityManager>(root, deps.softDelete, (em) => ({
-    user: entityLoader(em, User),
-    post: entityLoader(em, Post),
-    comment: entityLoader(em, Comment),
-    lists: new ListLoaders(em),
+  const reads = new RequestReads<Loaders, EntityManager>(root, deps.softDelete, (em, visibility) => ({
+    user: entityLoader(em, User, visibility),
+    post: entityLoader(em, Post, visibility),
+    comment: entityLoader(em, Comment, visibility),
+    lists: new ListLoaders(em, visibility),
   }));
   const context: GraphQLContext = {
     viewer: null,

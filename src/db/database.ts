@@ -47,11 +47,23 @@ export async function createDatabaseIfMissing(adminUrl: string, name: string): P
   }
 }
 
-/** Drops database `name` on the server at `adminUrl`, closing its connections; missing is fine. */
+/**
+ * Drops database `name` on the server at `adminUrl`; missing is fine. Connections still closing
+ * (a pool's `end()` resolves before its sockets are gone) get up to two seconds to go on their
+ * own first: terminating them would raise an error in their client that nobody listens to.
+ */
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
+    for (let waited = 0; waited < 2_000; waited += 50) {
+      const { rows } = await client.query(
+        'select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [name],
+      );
+      if (rows[0]?.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
   } finally {
     await client.end();

@@ -1,18 +1,27 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { type Row, readRows, rowQuery, type Visibility } from '../soft-delete/index.js';
+import { batchScheduleFn } from './batch-schedule.js';
 
 /**
- * A per-request DataLoader that fetches entities by primary key in one `IN (...)` query per tick.
+ * A per-request DataLoader that fetches rows by primary key in one `IN (...)` query per tick, as
+ * plain rows tagged with `visibility` (see `readRows`), through the soft-delete filter of `em`.
  * Bound to one entity manager, so it must never outlive the request (or the visibility mode)
  * the entity manager belongs to.
  */
 export function entityLoader<T extends { id: number }>(
   em: EntityManager,
   entity: new (...args: never[]) => T,
-): DataLoader<number, T | null> {
-  return new DataLoader(async (ids) => {
-    const rows = (await em.find(entity, { id: { $in: [...ids] } } as unknown as FilterQuery<T>)) as T[];
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
+  visibility: Visibility,
+): DataLoader<number, Row<T> | null> {
+  const name = em.getMetadata().get(entity).className;
+  return new DataLoader(
+    async (ids) => {
+      const qb = rowQuery(em, entity).where({ id: { $in: [...ids] } } as never);
+      const rows = await readRows(qb, name, visibility);
+      const byId = new Map(rows.map((row) => [(row as { id: number }).id, row]));
+      return ids.map((id) => (byId.get(id) as Row<T> | undefined) ?? null);
+    },
+    { batchScheduleFn },
+  );
 }

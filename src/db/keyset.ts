@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { CursorKey, Page } from '../graphql/connection.js';
+import { type Row, readRows, rowQuery, type Visibility } from '../soft-delete/index.js';
 
 /** Rows that keyset pagination can page through: ordered by `(createdAt, id)`. */
 export interface KeysetRow {
@@ -11,9 +12,10 @@ export interface KeysetRow {
 export type KeysetDirection = 'asc' | 'desc';
 
 /**
- * Fetches one page of `entity` rows matching `where`, ordered by `(createdAt, id)` in `direction`,
- * starting strictly after the page's cursor. Returns up to `page.first + 1` rows (see
- * `buildConnection`); none at all, without a query, when `first` is 0.
+ * Fetches one page of `entity` rows matching `where`, as plain rows tagged with `visibility`,
+ * ordered by `(createdAt, id)` in `direction`, starting strictly after the page's cursor, through
+ * `em`'s soft-delete filter. Returns up to `page.first + 1` rows (see `buildConnection`); none at
+ * all, without a query, when `first` is 0.
  */
 export async function findPage<T extends KeysetRow>(
   em: EntityManager,
@@ -21,15 +23,15 @@ export async function findPage<T extends KeysetRow>(
   where: FilterQuery<T>,
   page: Page,
   direction: KeysetDirection,
-  options: { populate?: readonly string[] } = {},
-): Promise<T[]> {
+  visibility: Visibility,
+): Promise<Row<T>[]> {
   if (page.first === 0) return [];
   const conditions = page.after ? { $and: [where, afterCursor(page.after, direction)] } : where;
-  return (await em.find(entity, conditions as FilterQuery<T>, {
-    orderBy: { createdAt: direction, id: direction } as never,
-    limit: page.first + 1,
-    populate: options.populate as never,
-  })) as T[];
+  const qb = rowQuery(em, entity)
+    .where(conditions as never)
+    .orderBy({ createdAt: direction, id: direction } as never)
+    .limit(page.first + 1);
+  return (await readRows(qb, em.getMetadata().get(entity).className, visibility)) as Row<T>[];
 }
 
 /** The condition "strictly after `after`" in `(createdAt, id)` order. */

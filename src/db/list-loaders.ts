@@ -1,6 +1,8 @@
 import { type EntityManager, type FilterQuery, raw } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Page } from '../graphql/connection.js';
+import { mapRows, type Row, rowQuery, type Visibility } from '../soft-delete/index.js';
+import { batchScheduleFn } from './batch-schedule.js';
 import { afterCursor, type KeysetDirection, type KeysetRow } from './keyset.js';
 
 /** A list that hangs from a parent row: "the posts of an author", "the replies to a comment". */
@@ -11,35 +13,36 @@ export interface ListSpec<T extends KeysetRow> {
   /** Further conditions, e.g. `{ parent: null }` for top-level comments. */
   where?: FilterQuery<T>;
   direction: KeysetDirection;
-  /** Relations to load with the rows (e.g. the user a follow row points at). */
-  populate?: readonly string[];
 }
 
 /**
  * Per-request loaders for nested lists, so that a level of a query costs the same few statements
  * whatever its page size and however many parents it has: one page query for all parents of a
- * field (`row_number() over (partition by parent)`), one grouped count. They read through the
- * entity manager they are given, so the soft-delete filter applies, and must live in one read
- * scope only.
+ * field (`row_number() over (partition by parent)`), one grouped count. They read plain rows
+ * (tagged with their mode) through the entity manager they are given, so the soft-delete filter
+ * applies, and must live in one read scope only.
  */
 export class ListLoaders {
   // Keyed by the spec object: specs are module-level constants.
   readonly #pages = new Map<object, Map<string, DataLoader<number, KeysetRow[]>>>();
   readonly #counts = new Map<object, DataLoader<number, number>>();
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly visibility: Visibility,
+  ) {}
 
   /** Loads `page` of the list under each parent id (up to `page.first + 1` rows, see `buildConnection`). */
-  page<T extends KeysetRow>(spec: ListSpec<T>, page: Page): DataLoader<number, T[]> {
+  page<T extends KeysetRow>(spec: ListSpec<T>, page: Page): DataLoader<number, Row<T>[]> {
     const key = `${page.first}|${page.after ? `${page.after.createdAt.getTime()}:${page.after.id}` : ''}`;
     let byPage = this.#pages.get(spec);
     if (!byPage) {
       byPage = new Map();
       this.#pages.set(spec, byPage);
     }
-    let loader = byPage.get(key) as DataLoader<number, T[]> | undefined;
+    let loader = byPage.get(key) as DataLoader<number, Row<T>[]> | undefined;
     if (!loader) {
-      loader = new DataLoader((parents) => this.loadPages(spec, page, parents));
+      loader = new DataLoader((parents) => this.loadPages(spec, page, parents), { batchScheduleFn });
       byPage.set(key, loader as unknown as DataLoader<number, KeysetRow[]>);
     }
     return loader;
@@ -49,38 +52,40 @@ export class ListLoaders {
   count<T extends KeysetRow>(spec: ListSpec<T>): DataLoader<number, number> {
     let loader = this.#counts.get(spec);
     if (!loader) {
-      loader = new DataLoader((parents) => this.loadCounts(spec, parents));
+      loader = new DataLoader((parents) => this.loadCounts(spec, parents), { batchScheduleFn });
       this.#counts.set(spec, loader);
     }
     return loader;
   }
 
   private async loadPages<T extends KeysetRow>(spec: ListSpec<T>, page: Page, parents: readonly number[]) {
-    const byParent = new Map<number, T[]>(parents.map((id) => [id, []]));
     if (page.first === 0) return parents.map(() => []);
+    const meta = this.em.getMetadata().get(spec.entity);
+    const column = (name: string) => `"r"."${meta.properties[name as never]?.fieldNames[0]}"`;
     const conditions: unknown[] = [{ [spec.parent]: { $in: [...parents] } }, spec.where ?? {}];
     if (page.after) conditions.push(afterCursor(page.after, spec.direction));
-    const rows = await this.em.find(
-      spec.entity,
-      { $and: conditions } as FilterQuery<T>,
-      {
-        orderBy: { createdAt: spec.direction, id: spec.direction } as never,
-        populate: spec.populate as never,
-        // MikroORM's per-parent limit (what `populateHints: { limit }` uses): a window function in
-        // one statement. Internal in 7.2; the statement-count tests guard it across upgrades.
-        _partitionLimit: { partitionBy: spec.parent, limit: page.first + 1 },
-      } as never,
-    );
-    for (const row of rows as T[]) {
-      const parentId = ((row as unknown as Record<string, { id: number }>)[spec.parent] as { id: number }).id;
-      byParent.get(parentId)?.push(row);
+    const dir = spec.direction;
+    // Every parent's page in one statement: the filtered rows numbered per parent, cut at the
+    // page size. The filter goes in through the query builder; only the window is written here.
+    const qb = rowQuery(this.em, spec.entity)
+      .addSelect(
+        raw(
+          `row_number() over (partition by ${column(spec.parent)} order by ${column('createdAt')} ${dir}, ${column('id')} ${dir}) as "__rn"`,
+        ),
+      )
+      .where({ $and: conditions } as never);
+    await qb.applyFilters();
+    const { sql, params } = qb.toQuery();
+    // Through the entity manager, not its connection: the request's abort signal comes along.
+    const raws = (await this.em.execute(
+      `select * from (${sql}) as "page" where "page"."__rn" <= ? order by "page"."__rn"`,
+      [...params, page.first + 1],
+    )) as object[];
+    const byParent = new Map<number, Row<T>[]>(parents.map((id) => [id, []]));
+    for (const row of mapRows(this.em, spec.entity, raws, this.visibility)) {
+      byParent.get((row as unknown as Record<string, number>)[spec.parent] as number)?.push(row as Row<T>);
     }
-    const order = spec.direction === 'asc' ? 1 : -1;
-    return parents.map((id) =>
-      (byParent.get(id) ?? []).sort(
-        (a, b) => order * (a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id),
-      ),
-    );
+    return parents.map((id) => byParent.get(id) ?? []);
   }
 
   private async loadCounts<T extends KeysetRow>(spec: ListSpec<T>, parents: readonly number[]) {

@@ -1,25 +1,25 @@
 import type { ReadScope } from '../context.js';
 import { findPage, type KeysetDirection, type KeysetRow } from '../db/keyset.js';
 import type { ListSpec } from '../db/list-loaders.js';
+import type { Row } from '../soft-delete/index.js';
 import { buildConnection, type Connection, type Page } from './connection.js';
 
 /**
  * One parent's page of a nested list, loaded together with the same field's pages for every
  * other parent of the request (see `ListLoaders`), and its `totalCount` likewise.
  */
-export async function nestedConnection<T extends KeysetRow, N = T>(
+export async function nestedConnection<T extends KeysetRow>(
   scope: ReadScope,
   spec: ListSpec<T>,
   parentId: number,
   page: Page,
-  nodeOf: (row: T) => N = (row) => row as unknown as N,
-): Promise<Connection<N>> {
+): Promise<Connection<Row<T>>> {
   const rows = await scope.loaders.lists.page(spec, page).load(parentId);
   return buildConnection(
     rows,
     page,
-    (row) => ({ createdAt: row.createdAt, id: row.id }),
-    nodeOf,
+    (row) => ({ createdAt: (row as unknown as KeysetRow).createdAt, id: (row as unknown as KeysetRow).id }),
+    (row) => row,
     () => scope.loaders.lists.count(spec).load(parentId),
     scope.visibility,
   );
@@ -31,12 +31,12 @@ export async function rootConnection<T extends KeysetRow>(
   entity: new (...args: never[]) => T,
   page: Page,
   direction: KeysetDirection,
-): Promise<Connection<T>> {
-  const rows = await findPage(scope.em, entity, {}, page, direction);
+): Promise<Connection<Row<T>>> {
+  const rows = await findPage(scope.em, entity, {}, page, direction, scope.visibility);
   return buildConnection(
     rows,
     page,
-    (row) => ({ createdAt: row.createdAt, id: row.id }),
+    (row) => ({ createdAt: (row as unknown as KeysetRow).createdAt, id: (row as unknown as KeysetRow).id }),
     (row) => row,
     () => scope.em.count(entity, {}),
     scope.visibility,

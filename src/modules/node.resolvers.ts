@@ -1,18 +1,15 @@
 import { BadUserInputError } from '../errors.js';
 import type { Resolvers } from '../generated/graphql.js';
 import { fromGlobalId } from '../graphql/global-id.js';
-import { Comment } from './comment/comment.entity.js';
-import { Post } from './post/post.entity.js';
-import { User } from './user/user.entity.js';
+import { ROW_ENTITY, type Tagged } from '../soft-delete/index.js';
 
 /** `Query.node` and the `Node` interface's type resolution for the microblog's types. */
 export const nodeResolvers: Resolvers = {
   Node: {
+    // Rows carry their entity, tagged when they were read.
     __resolveType: (node) => {
-      if (node instanceof User) return 'User';
-      if (node instanceof Post) return 'Post';
-      if (node instanceof Comment) return 'Comment';
-      return null;
+      const entity = (node as Tagged)[ROW_ENTITY];
+      return entity === 'User' || entity === 'Post' || entity === 'Comment' ? entity : null;
     },
   },
   Query: {

@@ -11,6 +11,17 @@ export {
   LIVE_CHILDREN_SQLSTATE,
 } from './invariant.sql.js';
 export { READ_SCOPE, type ReadScope, RequestReads, type Visibility } from './request-reads.js';
+export {
+  mapRows,
+  ROW_ENTITY,
+  type Row,
+  readRows,
+  rowFields,
+  rowOf,
+  rowQuery,
+  type Tagged,
+  tagRow,
+} from './rows.js';
 export { assertSoftDeleteSetup } from './soft-delete.check.js';
 export {
   GATED_TOMBSTONE_FIELDS,

@@ -26,7 +26,10 @@ export interface ScopeResolver {
   scopeOf(value: unknown): { includesDeleted: boolean };
 }
 
-/** Tags a non-entity value (a connection, an edge) with the scope its contents were read in. */
+/**
+ * Tags a value (a row, a connection, an edge) with the visibility mode it was read in. Rows are
+ * tagged once, when a loader reads them; every later step reads the tag instead of deciding again.
+ */
 export const READ_SCOPE = Symbol('tombstone.readScope');
 
 /**
@@ -44,12 +47,13 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
 
   /**
    * @param root the ORM's root entity manager (never used directly: scopes fork it)
-   * @param loaders builds one scope's loaders on its entity manager
+   * @param loaders builds one scope's loaders on its entity manager; rows they read are tagged
+   *   with `visibility`
    */
   constructor(
     private readonly root: TEm,
     private readonly softDelete: SoftDelete,
-    private readonly loaders: (em: TEm) => TLoaders,
+    private readonly loaders: (em: TEm, visibility: Visibility) => TLoaders,
   ) {}
 
   /** The scope of one mode. */
@@ -65,22 +69,17 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
         includesDeleted,
         inherits: visibility === 'all' ? 'all' : 'live',
         em,
-        loaders: this.loaders(em),
+        loaders: this.loaders(em, visibility),
       };
       this.#scopes.set(visibility, scope);
     }
     return scope;
   }
 
-  /** The scope a value was read in: an entity's entity manager, a tagged container's tag, else `live`. */
+  /** The scope a value was read in, from its tag; untagged values are `live`. */
   scopeOf(value: unknown): ReadScope<TLoaders, TEm> {
     if (typeof value !== 'object' || value === null) return this.scope('live');
-    const tagged = (value as { [READ_SCOPE]?: Visibility })[READ_SCOPE];
-    if (tagged) return this.scope(tagged);
-    const em = (value as { __helper?: { __em?: EntityManager } }).__helper?.__em;
-    for (const scope of this.#scopes.values()) if (scope.em === em) return scope;
-    // Written by a mutation's own entity manager: a live row.
-    return this.scope('live');
+    return this.scope((value as { [READ_SCOPE]?: Visibility })[READ_SCOPE] ?? 'live');
   }
 
   /** The scope of a list or lookup field: `includeDeleted` when given, else the parent's inherited mode. */

@@ -14,11 +14,12 @@ export const SOFT_DELETE_FILTER = 'softDelete';
  * Installs the soft-delete filter, on by default, on every soft-deletable entity's metadata, and
  * on every other entity that requires a soft-deletable parent.
  *
- * The condition hides a row when it is tombstoned or when any parent it requires (a NOT NULL
- * many-to-one to a soft-deletable entity) is hidden, transitively: a comment on a post by a
- * deleted user is hidden although neither the comment nor the post is tombstoned, and so is a
- * follow edge from a deleted user. MikroORM joins what the condition names, in `find`,
- * `findOne`, `count` and relation loading alike.
+ * A soft-deletable row is visible when it is not tombstoned: `deleted_at IS NULL`, nothing more,
+ * which the live partial indexes answer alone. That is the whole rule because the database keeps
+ * the invariant that a live row never has a tombstoned required or cascade parent (see
+ * `invariant.sql.ts`), so "hidden because a parent is hidden" can never apply to a live row. An
+ * entity without tombstones of its own (a follow edge) is hidden when a soft-deletable parent it
+ * requires is tombstoned; MikroORM joins that parent in `find`, `count` and query builders alike.
  */
 export function installSoftDeleteFilter(
   model: SoftDeleteModel,
@@ -29,9 +30,7 @@ export function installSoftDeleteFilter(
   for (const meta of metadata.getAll().values()) {
     if (meta.embeddable || meta.virtual) continue;
     // Entities without tombstones of their own (a follow edge) are hidden with a required parent.
-    const visible = model.get(meta.className)
-      ? visibleCondition(model, meta.className, new Set())
-      : requiredParentsCondition(model, meta);
+    const visible = model.get(meta.className) ? visibleCondition() : requiredParentsCondition(model, meta);
     if (Object.keys(visible).length === 0) continue;
     meta.filters[name] = {
       name,
@@ -54,20 +53,13 @@ function requiredParentsCondition(model: SoftDeleteModel, meta: EntityMetadata):
   const condition: Dictionary = {};
   for (const prop of Object.values(meta.properties) as EntityProperty[]) {
     if (prop.kind === ReferenceKind.MANY_TO_ONE && !prop.nullable && model.get(prop.type)) {
-      condition[prop.name] = visibleCondition(model, prop.type, new Set());
+      condition[prop.name] = visibleCondition();
     }
   }
   return condition;
 }
 
-function visibleCondition(model: SoftDeleteModel, entityName: string, path: Set<string>): Dictionary {
-  const condition: Dictionary = { deletedAt: null };
-  // A cycle of required relations cannot hold rows; stop rather than recurse forever.
-  if (path.has(entityName)) return condition;
-  path.add(entityName);
-  for (const edge of model.require(entityName).parents) {
-    if (edge.required) condition[edge.property] = visibleCondition(model, edge.parent, path);
-  }
-  path.delete(entityName);
-  return condition;
+/** A soft-deletable row is visible when it is live; its parents are then live too (the invariant). */
+function visibleCondition(): Dictionary {
+  return { deletedAt: null };
 }

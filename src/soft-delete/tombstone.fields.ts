@@ -1,4 +1,5 @@
 import { type DocumentNode, Kind, parse } from 'graphql';
+import { ROW_ENTITY, type Tagged } from './rows.js';
 import type { TombstoneFieldsOptions } from './soft-delete.directive.js';
 import { isTombstoned, type Tombstoned } from './tombstone.properties.js';
 
@@ -73,7 +74,7 @@ export function augmentWithTombstoneFields(
 
   const resolvers: Record<string, unknown> = {
     [SOFT_DELETABLE_INTERFACE]: {
-      __resolveType: (row: object) => typeOfEntity.get(row.constructor.name) ?? null,
+      __resolveType: (row: Tagged) => typeOfEntity.get(row[ROW_ENTITY] ?? row.constructor.name) ?? null,
     },
   };
   for (const type of softDeletable) {

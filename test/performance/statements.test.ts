@@ -50,6 +50,13 @@ async function count(
   statements.length = 0;
   const res = await t.gql(query, variables, as);
   expect(res.errors).toBeUndefined();
+  if (process.env.DEBUG_SQL)
+    console.log(
+      statements
+        .filter((line) => line.includes('[query]'))
+        .map((l) => l.slice(0, 130))
+        .join('\n'),
+    );
   return { statements: statements.filter((line) => line.includes('[query]')).length, data: res.data };
 }
 
@@ -97,8 +104,10 @@ describe('statements per request', () => {
       const small = await count(PROFILES, { n: 2, m: 1, inc }, as());
       const large = await count(PROFILES, { n: 9, m: 10, inc }, as());
       // users + count; per user level: posts page + count, comments count, followers page +
-      // count, following count; per post: comment page + count; comment authors; viewer lookup.
-      for (const run of [small, large]) expect(run.statements).toBeLessThanOrEqual(inc ? 14 : 13);
+      // count + their users, following count; per post: comment page + count; comment authors;
+      // viewer lookup. User lookups of different levels (followers' users, comment authors) share
+      // a statement when their batches fall in the same wave, so one more is the worst case.
+      for (const run of [small, large]) expect(run.statements).toBeLessThanOrEqual(inc ? 16 : 15);
     });
   }
 

@@ -225,7 +225,7 @@ describe('mutation payloads and later fields of the same request', () => {
 });
 
 describe('visibility modes', () => {
-  it('never share an entity manager or a loader cache', async () => {
+  it('never share an entity manager or a loader cache, and tag every row with its mode', async () => {
     await t.gql(DELETE_USER, { id: gid.user(ids.alice) }, { userId: ids.alice });
     const { createContext } = await import('../../src/context.js');
     const ctx = await createContext(
@@ -235,7 +235,9 @@ describe('visibility modes', () => {
     const everything = ctx.reads.scope('all');
     const tombstone = await everything.loaders.user.load(ids.alice);
     expect(tombstone?.deletedAt).toBeInstanceOf(Date);
-    expect(await everything.em.findOne(User, ids.alice)).toBe(tombstone);
+    // Read once, tagged once: every later step (the guard, the fields below) reads the tag.
+    expect(ctx.reads.scopeOf(tombstone).visibility).toBe('all');
+    expect(await everything.em.findOne(User, ids.alice)).not.toBeNull();
     // The trap (MikroORM #7084): a findOne by primary key answered from the identity map.
     const live = ctx.reads.scope('live');
     expect(live.em).not.toBe(everything.em);

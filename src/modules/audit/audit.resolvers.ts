@@ -19,7 +19,7 @@ export const auditResolvers: Resolvers = {
       event.actorId ? ctx.reads.scope('all').loaders.user.load(Number(event.actorId)) : null,
     actorId: (event) => (event.actorId ? toGlobalId('User', event.actorId) : null),
     entityIds: (event) =>
-      event.entityRefs.map((ref) => {
+      event.entityRefs.map((ref: string) => {
         const [type, id] = ref.split(':') as [string, string];
         return toGlobalId(type, id);
       }),

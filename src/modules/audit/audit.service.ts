@@ -8,8 +8,12 @@ import {
   batchesCovering,
   countTombstones,
   listTombstones,
+  type Row,
   type SoftDelete,
 } from '../../soft-delete/index.js';
+
+/** An audit event as a plain row. */
+export type AuditEventRow = Row<AuditEvent>;
 
 /** The GraphQL names of the soft-deletable types, by entity. */
 export const SOFT_DELETABLE_TYPES = { USER: 'User', POST: 'Post', COMMENT: 'Comment' } as const;
@@ -48,14 +52,14 @@ export async function listAuditEvents(
   scope: ReadScope,
   entityId: string | null | undefined,
   page: Page,
-): Promise<Connection<AuditEvent>> {
+): Promise<Connection<AuditEventRow>> {
   let where = {};
   if (entityId != null) {
     const parsed = fromGlobalId(entityId);
     if (!parsed) throw BadUserInputError.invalidId();
     where = { batchId: { $in: await batchesCovering(scope.em, `${parsed.type}:${parsed.id}`) } };
   }
-  const rows = await findPage(scope.em, AuditEvent, where, page, 'desc');
+  const rows = await findPage(scope.em, AuditEvent, where, page, 'desc', scope.visibility);
   return buildConnection(
     rows,
     page,

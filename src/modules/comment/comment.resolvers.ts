@@ -3,6 +3,7 @@ import type { Resolvers } from '../../generated/graphql.js';
 import { parsePage } from '../../graphql/connection.js';
 import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
 import { required } from '../../graphql/required.js';
+import { rowOf } from '../../soft-delete/index.js';
 import { createComment, listComments } from './comment.service.js';
 
 /** Resolvers for `Comment`, `Query.comment` and `createComment`. */
@@ -11,11 +12,11 @@ export const commentResolvers: Resolvers = {
     id: (comment) => toGlobalId('Comment', comment.id),
     // To-one relations follow the scope the comment was read in.
     post: async (comment, _args, ctx) =>
-      required(await ctx.reads.scopeOf(comment).loaders.post.load(comment.post.id), 'Post'),
+      required(await ctx.reads.scopeOf(comment).loaders.post.load(comment.post), 'Post'),
     author: async (comment, _args, ctx) =>
-      required(await ctx.reads.scopeOf(comment).loaders.user.load(comment.author.id), 'User'),
+      required(await ctx.reads.scopeOf(comment).loaders.user.load(comment.author), 'User'),
     parent: (comment, _args, ctx) =>
-      comment.parent ? ctx.reads.scopeOf(comment).loaders.comment.load(comment.parent.id) : null,
+      comment.parent ? ctx.reads.scopeOf(comment).loaders.comment.load(comment.parent) : null,
     replies: (comment, args, ctx) =>
       listComments(ctx.reads.listScope(comment, args), parsePage(args), { repliesTo: comment.id }),
   },
@@ -25,12 +26,15 @@ export const commentResolvers: Resolvers = {
   },
   Mutation: {
     createComment: (_root, { input }, ctx) =>
-      ctx.write((em) =>
-        createComment(em, requireViewer(ctx.viewer), {
-          postId: parseGlobalId(input.postId, 'Post'),
-          parentId: input.parentId == null ? null : parseGlobalId(input.parentId, 'Comment'),
-          body: input.body,
-        }),
+      ctx.write(async (em) =>
+        rowOf(
+          em,
+          await createComment(em, requireViewer(ctx.viewer), {
+            postId: parseGlobalId(input.postId, 'Post'),
+            parentId: input.parentId == null ? null : parseGlobalId(input.parentId, 'Comment'),
+            body: input.body,
+          }),
+        ),
       ),
   },
 };

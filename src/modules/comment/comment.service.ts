@@ -7,6 +7,7 @@ import type { Connection, Page } from '../../graphql/connection.js';
 import { nestedConnection } from '../../graphql/nested-connection.js';
 import { checkText } from '../../validation.js';
 import { Post } from '../post/post.entity.js';
+import type { CommentRow } from '../rows.js';
 import { User } from '../user/user.entity.js';
 import { Comment } from './comment.entity.js';
 
@@ -36,7 +37,7 @@ export async function listComments(
   scope: ReadScope,
   page: Page,
   list: CommentList,
-): Promise<Connection<Comment>> {
+): Promise<Connection<CommentRow>> {
   const [kind, parentId] = Object.entries(list)[0] as [keyof typeof LISTS, number];
   return nestedConnection(scope, LISTS[kind] as ListSpec<Comment>, parentId, page);
 }

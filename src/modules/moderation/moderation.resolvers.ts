@@ -1,7 +1,5 @@
 import type { Resolvers } from '../../generated/graphql.js';
-import type { Comment } from '../comment/comment.entity.js';
-import type { Post } from '../post/post.entity.js';
-import type { User } from '../user/user.entity.js';
+import type { CommentRow, PostRow, UserRow } from '../rows.js';
 import { deleteRow, purgeRow, restoreRow } from './moderation.service.js';
 
 /** Delete, restore and purge for users, posts and comments. */
@@ -10,9 +8,9 @@ export const moderationResolvers: Resolvers = {
     deleteUser: (_root, { id, reason }, ctx) => deleteRow(ctx, 'User', id, reason),
     deletePost: (_root, { id, reason }, ctx) => deleteRow(ctx, 'Post', id, reason),
     deleteComment: (_root, { id, reason }, ctx) => deleteRow(ctx, 'Comment', id, reason),
-    restoreUser: async (_root, { id }, ctx) => (await restoreRow(ctx, 'User', id)) as User,
-    restorePost: async (_root, { id }, ctx) => (await restoreRow(ctx, 'Post', id)) as Post,
-    restoreComment: async (_root, { id }, ctx) => (await restoreRow(ctx, 'Comment', id)) as Comment,
+    restoreUser: async (_root, { id }, ctx) => (await restoreRow(ctx, 'User', id)) as UserRow,
+    restorePost: async (_root, { id }, ctx) => (await restoreRow(ctx, 'Post', id)) as PostRow,
+    restoreComment: async (_root, { id }, ctx) => (await restoreRow(ctx, 'Comment', id)) as CommentRow,
     purgeUser: (_root, { id }, ctx) => purgeRow(ctx, 'User', id),
     purgePost: (_root, { id }, ctx) => purgeRow(ctx, 'Post', id),
     purgeComment: (_root, { id }, ctx) => purgeRow(ctx, 'Comment', id),

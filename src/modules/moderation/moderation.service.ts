@@ -5,6 +5,7 @@ import { translateUniqueViolation } from '../../db/unique-violation.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors.js';
 import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
 import { required } from '../../graphql/required.js';
+import { rowOf } from '../../soft-delete/index.js';
 import { checkText } from '../../validation.js';
 import { Comment } from '../comment/comment.entity.js';
 import { Post } from '../post/post.entity.js';
@@ -80,7 +81,7 @@ export async function restoreRow(ctx: GraphQLContext, type: ModeratedType, globa
         () => ctx.softDelete.restore(tx, type, id, { actor: String(viewer.userId), authorize }),
         ConflictError.takenSinceDeletion,
       );
-      return required(await tx.findOne(rules.entity, id), type);
+      return rowOf(tx, required(await tx.findOne(rules.entity, id), type));
     }),
   );
 }

@@ -3,6 +3,7 @@ import type { Resolvers } from '../../generated/graphql.js';
 import { parsePage } from '../../graphql/connection.js';
 import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
 import { required } from '../../graphql/required.js';
+import { rowOf } from '../../soft-delete/index.js';
 import { listComments } from '../comment/comment.service.js';
 import { searchPosts } from './post.search.js';
 import { countComments, createPost, listPosts, updatePost } from './post.service.js';
@@ -12,7 +13,7 @@ export const postResolvers: Resolvers = {
   Post: {
     id: (post) => toGlobalId('Post', post.id),
     author: async (post, _args, ctx) =>
-      required(await ctx.reads.scopeOf(post).loaders.user.load(post.author.id), 'User'),
+      required(await ctx.reads.scopeOf(post).loaders.user.load(post.author), 'User'),
     comments: (post, args, ctx) =>
       listComments(ctx.reads.listScope(post, args), parsePage(args), { topLevelOf: post.id }),
     // A count of a list: it inherits the list mode below the post, as `comments` does.
@@ -32,8 +33,10 @@ export const postResolvers: Resolvers = {
   },
   Mutation: {
     createPost: (_root, { input }, ctx) =>
-      ctx.write((em) => createPost(em, requireViewer(ctx.viewer), input)),
+      ctx.write(async (em) => rowOf(em, await createPost(em, requireViewer(ctx.viewer), input))),
     updatePost: (_root, { id, input }, ctx) =>
-      ctx.write((em) => updatePost(em, requireViewer(ctx.viewer), parseGlobalId(id, 'Post'), input)),
+      ctx.write(async (em) =>
+        rowOf(em, await updatePost(em, requireViewer(ctx.viewer), parseGlobalId(id, 'Post'), input)),
+      ),
   },
 };

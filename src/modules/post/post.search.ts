@@ -2,6 +2,7 @@ import { raw } from '@mikro-orm/postgresql';
 import type { ReadScope } from '../../context.js';
 import { BadUserInputError } from '../../errors.js';
 import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
+import type { PostRow } from '../rows.js';
 import { Post } from './post.entity.js';
 
 /** Longest accepted search query, in characters. */
@@ -29,7 +30,7 @@ export async function searchPosts(
   query: string,
   page: Page,
   afterCursor: string | null | undefined,
-): Promise<Connection<Post>> {
+): Promise<Connection<PostRow>> {
   const { first } = page;
   const text = query.trim();
   if (text.length === 0) throw BadUserInputError.invalidField('query', 'must not be empty');

@@ -7,6 +7,7 @@ import type { Connection, Page } from '../../graphql/connection.js';
 import { nestedConnection, rootConnection } from '../../graphql/nested-connection.js';
 import { checkText } from '../../validation.js';
 import { Comment } from '../comment/comment.entity.js';
+import type { PostRow } from '../rows.js';
 import { User } from '../user/user.entity.js';
 import { Post } from './post.entity.js';
 
@@ -25,7 +26,11 @@ export const POSTS_BY_AUTHOR: ListSpec<Post> = { entity: Post, parent: 'author',
 const COMMENTS_OF_POST: ListSpec<Comment> = { entity: Comment, parent: 'post', direction: 'asc' };
 
 /** All posts, newest first, or `authorId`'s (batched across authors). */
-export async function listPosts(scope: ReadScope, page: Page, authorId?: number): Promise<Connection<Post>> {
+export async function listPosts(
+  scope: ReadScope,
+  page: Page,
+  authorId?: number,
+): Promise<Connection<PostRow>> {
   if (authorId !== undefined) return nestedConnection(scope, POSTS_BY_AUTHOR, authorId, page);
   return rootConnection(scope, Post, page, 'desc');
 }

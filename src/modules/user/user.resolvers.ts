@@ -2,6 +2,7 @@ import { BadUserInputError } from '../../errors.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { parsePage } from '../../graphql/connection.js';
 import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
+import { rowOf } from '../../soft-delete/index.js';
 import { listComments } from '../comment/comment.service.js';
 import { listPosts } from '../post/post.service.js';
 import { findUserByUsername, listUsers, registerUser } from './user.service.js';
@@ -27,11 +28,11 @@ export const userResolvers: Resolvers = {
       const scope = ctx.reads.listScope(undefined, args);
       return id != null
         ? scope.loaders.user.load(parseGlobalId(id, 'User'))
-        : findUserByUsername(scope.em, username as string);
+        : findUserByUsername(scope, username as string);
     },
     users: (_root, args, ctx) => listUsers(ctx.reads.listScope(undefined, args), parsePage(args)),
   },
   Mutation: {
-    register: (_root, { input }, ctx) => ctx.write((em) => registerUser(em, input)),
+    register: (_root, { input }, ctx) => ctx.write(async (em) => rowOf(em, await registerUser(em, input))),
   },
 };

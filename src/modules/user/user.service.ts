@@ -3,7 +3,9 @@ import type { ReadScope } from '../../context.js';
 import { translateUniqueViolation } from '../../db/unique-violation.js';
 import type { Connection, Page } from '../../graphql/connection.js';
 import { rootConnection } from '../../graphql/nested-connection.js';
+import { readRows, rowQuery } from '../../soft-delete/index.js';
 import { checkText } from '../../validation.js';
+import type { UserRow } from '../rows.js';
 import { User } from './user.entity.js';
 
 /** What `register` accepts, before validation. */
@@ -23,13 +25,17 @@ export const USER_UNIQUE_FIELDS = {
   users_email_live_unique: 'email',
 };
 
-/** Finds a user by username, ignoring case. */
-export async function findUserByUsername(em: EntityManager, username: string): Promise<User | null> {
-  return em.findOne(User, { [sql.lower('username')]: username.trim().toLowerCase() });
+/** Finds a user by username, ignoring case, as the scope sees users. */
+export async function findUserByUsername(scope: ReadScope, username: string): Promise<UserRow | null> {
+  const qb = rowQuery(scope.em, User)
+    .where({ [sql.lower('username')]: username.trim().toLowerCase() } as never)
+    .limit(1);
+  const [row] = await readRows(qb, 'User', scope.visibility);
+  return row ?? null;
 }
 
 /** All users, newest first. */
-export async function listUsers(scope: ReadScope, page: Page): Promise<Connection<User>> {
+export async function listUsers(scope: ReadScope, page: Page): Promise<Connection<UserRow>> {
   return rootConnection(scope, User, page, 'desc');
 }
 
