@@ -13,7 +13,9 @@ export {
 export { READ_SCOPE, type ReadScope, RequestReads, type Visibility } from './request-reads.js';
 export {
   mapRows,
+  parentRow,
   ROW_ENTITY,
+  ROW_PARENTS,
   type Row,
   readRows,
   rowFields,

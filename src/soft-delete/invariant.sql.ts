@@ -109,13 +109,16 @@ function childSide(model: SoftDeleteModel, entity: SoftDeletableEntity, edges: P
         const pid = quote(parent.idColumn);
         // Lock first, then read in a statement of its own: its fresh snapshot sees a tombstone that
         // a delete we waited for has just committed (a locking read's filter could skip the row).
+        // Both run as dynamic SQL: a static statement's plan is cached for the connection from its
+        // first run, and one planned for a single row turns a restore of thousands quadratic.
         return `
-  perform 1 from ${quote(parent.table)} q where q.${pid} in (select c.${fk} from (${changed}) c)
-   order by q.${pid} for share;
-  select c.${id}::text, p.${pid}::text into v_child, v_parent
+  execute $q$select 1 from ${quote(parent.table)} q where q.${pid} in (select c.${fk} from (${changed}) c)
+   order by q.${pid} for share$q$;
+  v_child := null;
+  execute $q$select c.${id}::text, p.${pid}::text
     from (${changed}) c join ${quote(parent.table)} p on p.${pid} = c.${fk}
-   where p.${deletedAt(parent)} is not null limit 1;
-  if found then
+   where p.${deletedAt(parent)} is not null limit 1$q$ into v_child, v_parent;
+  if v_child is not null then
     raise exception using errcode = '${HIDDEN_PARENT_SQLSTATE}',
       message = format('%s %s cannot be live while %s %s is deleted', '${entity.name}', v_child, '${parent.name}', v_parent),
       detail = '${entity.name}.${edge.property}';
@@ -126,9 +129,10 @@ function childSide(model: SoftDeleteModel, entity: SoftDeletableEntity, edges: P
   const fkChanged = edges
     .map((edge) => `n.${quote(edge.column)} is distinct from o.${quote(edge.column)}`)
     .join(' or ');
+  // A row whose primary key changed has no old row to compare with: it is checked too.
   const liveUpdated =
-    `select n.* from new_rows n join old_rows o on o.${id} = n.${id} ` +
-    `where n.${deletedAt(entity)} is null and (o.${deletedAt(entity)} is not null or ${fkChanged})`;
+    `select n.* from new_rows n left join old_rows o on o.${id} = n.${id} ` +
+    `where n.${deletedAt(entity)} is null and (o.${id} is null or o.${deletedAt(entity)} is not null or ${fkChanged})`;
   const fn = (name: string, changed: string) =>
     `create or replace function ${quote(name)}() returns trigger language plpgsql as $$
 declare v_child text; v_parent text;

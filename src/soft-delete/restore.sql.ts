@@ -64,12 +64,14 @@ export async function blockedRows(
       for (const row of rows) {
         let target = row.parent_batch;
         if (target === null) {
-          // A parent tombstoned outside the toolkit becomes a batch of its own to hold them.
-          target = randomUUID();
-          await run(
-            `update ${quote(parent.table)} set ${column(parent, 'deleteBatch')} = ? where ${quote(parent.idColumn)} = ?`,
-            [target, row.parent_id],
+          // A parent tombstoned outside the toolkit becomes a batch of its own to hold them; its
+          // other blocked children join the same batch.
+          const [assigned] = await run<{ batch: string }>(
+            `update ${quote(parent.table)} set ${column(parent, 'deleteBatch')} = coalesce(${column(parent, 'deleteBatch')}, ?) ` +
+              `where ${quote(parent.idColumn)} = ? returning ${column(parent, 'deleteBatch')} as batch`,
+            [randomUUID(), row.parent_id],
           );
+          target = assigned?.batch ?? randomUUID();
         }
         if (mark(name, row.id, target)) frontier.push({ entity: name, id: row.id, target });
       }

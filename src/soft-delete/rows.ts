@@ -1,9 +1,17 @@
-import { type EntityManager, type EntityMetadata, type EntityName, ReferenceKind } from '@mikro-orm/core';
+import {
+  type EntityManager,
+  type EntityMetadata,
+  type EntityName,
+  ReferenceKind,
+  wrap,
+} from '@mikro-orm/core';
 import type { QueryBuilder } from '@mikro-orm/sql';
 import { READ_SCOPE, type Visibility } from './request-reads.js';
 
 /** The entity a row belongs to, for abstract types (`Node`, `SoftDeletable`). */
 export const ROW_ENTITY = Symbol('tombstone.rowEntity');
+/** Parent rows a mutation had loaded in its transaction, by relation (see {@link rowOf}). */
+export const ROW_PARENTS = Symbol('tombstone.rowParents');
 
 /**
  * An entity as a plain row: its scalar properties as MikroORM maps them (dates as `Date`), and
@@ -22,6 +30,16 @@ export type Row<E> = {
 export interface Tagged {
   [READ_SCOPE]?: Visibility;
   [ROW_ENTITY]?: string;
+  [ROW_PARENTS]?: Record<string, object>;
+}
+
+/**
+ * The parent row a mutation's payload row carries for `property`, as the mutation's transaction
+ * saw it, if it had loaded it. A committed mutation answers with the state it committed, even when
+ * a delete commits right after it and before its payload is read.
+ */
+export function parentRow<T>(row: Tagged, property: string): T | undefined {
+  return row[ROW_PARENTS]?.[property] as T | undefined;
 }
 
 /** Marks `row` as read in `mode`, as an `entity`; the guard and type resolution read these tags. */
@@ -85,19 +103,35 @@ export function mapRows<E extends object>(
   );
 }
 
-/** A managed entity (written by a mutation) as a tagged row, read in `mode` (default `live`). */
-export function rowOf<E extends object>(em: EntityManager, entity: E, mode: Visibility = 'live'): Row<E> {
+/**
+ * A managed entity (written by a mutation) as a tagged row, read in `mode` (default `live`). Its
+ * many-to-one parents that the mutation loaded come along as rows too (see {@link parentRow}).
+ */
+export function rowOf<E extends object>(
+  em: EntityManager,
+  entity: E,
+  mode: Visibility = 'live',
+  withParents = true,
+): Row<E> {
   const metadata = em.getMetadata();
   const meta = metadata.getByClassName(entity.constructor.name);
   const row: Record<string, unknown> = {};
+  const parents: Record<string, object> = {};
   for (const name of rowFields(meta)) {
     const value = (entity as Record<string, unknown>)[name];
     const prop = meta.properties[name];
+    if (prop?.kind !== ReferenceKind.MANY_TO_ONE || value == null) {
+      row[name] = value;
+      continue;
+    }
     // A many-to-one holds an entity or a reference: the row keeps its primary key.
-    row[name] =
-      prop?.kind === ReferenceKind.MANY_TO_ONE && value != null
-        ? (value as Record<string, unknown>)[metadata.getByClassName(prop.type).primaryKeys[0] as string]
-        : value;
+    row[name] = (value as Record<string, unknown>)[
+      metadata.getByClassName(prop.type).primaryKeys[0] as string
+    ];
+    if (withParents && wrap(value as object).isInitialized())
+      parents[name] = rowOf(em, value as object, mode, false);
   }
-  return tagRow(row, meta.className, mode) as Row<E>;
+  const tagged = tagRow(row, meta.className, mode) as Row<E>;
+  if (Object.keys(parents).length > 0) (tagged as Tagged)[ROW_PARENTS] = parents;
+  return tagged;
 }

@@ -3,7 +3,8 @@ import type { Resolvers } from '../../generated/graphql.js';
 import { parsePage } from '../../graphql/connection.js';
 import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
 import { required } from '../../graphql/required.js';
-import { rowOf } from '../../soft-delete/index.js';
+import { parentRow, rowOf } from '../../soft-delete/index.js';
+import type { CommentRow, PostRow, UserRow } from '../rows.js';
 import { createComment, listComments } from './comment.service.js';
 
 /** Resolvers for `Comment`, `Query.comment` and `createComment`. */
@@ -11,12 +12,16 @@ export const commentResolvers: Resolvers = {
   Comment: {
     id: (comment) => toGlobalId('Comment', comment.id),
     // To-one relations follow the scope the comment was read in.
+    // A mutation's payload carries the parents it committed with (see `parentRow`).
     post: async (comment, _args, ctx) =>
+      parentRow<PostRow>(comment, 'post') ??
       required(await ctx.reads.scopeOf(comment).loaders.post.load(comment.post), 'Post'),
     author: async (comment, _args, ctx) =>
+      parentRow<UserRow>(comment, 'author') ??
       required(await ctx.reads.scopeOf(comment).loaders.user.load(comment.author), 'User'),
     parent: (comment, _args, ctx) =>
-      comment.parent ? ctx.reads.scopeOf(comment).loaders.comment.load(comment.parent) : null,
+      parentRow<CommentRow>(comment, 'parent') ??
+      (comment.parent ? ctx.reads.scopeOf(comment).loaders.comment.load(comment.parent) : null),
     replies: (comment, args, ctx) =>
       listComments(ctx.reads.listScope(comment, args), parsePage(args), { repliesTo: comment.id }),
   },

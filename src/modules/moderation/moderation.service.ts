@@ -17,7 +17,8 @@ export type ModeratedType = 'User' | 'Post' | 'Comment';
 
 interface TypeRules<T> {
   entity: new (...args: never[]) => T;
-  loader: 'user' | 'post' | 'comment';
+  /** The to-one parents a restore's payload carries as its transaction saw them. */
+  parents: readonly string[];
   /** The user who owns a row: may delete it without `content:moderate`. */
   ownerOf: (row: T) => number;
   /** Whoever deleted a row may restore it (posts and comments, not accounts). */
@@ -27,11 +28,11 @@ interface TypeRules<T> {
 const RULES: {
   [K in ModeratedType]: TypeRules<K extends 'User' ? User : K extends 'Post' ? Post : Comment>;
 } = {
-  User: { entity: User, loader: 'user', ownerOf: (user) => user.id, deleterMayRestore: false },
-  Post: { entity: Post, loader: 'post', ownerOf: (post) => post.author.id, deleterMayRestore: true },
+  User: { entity: User, parents: [], ownerOf: (user) => user.id, deleterMayRestore: false },
+  Post: { entity: Post, parents: ['author'], ownerOf: (post) => post.author.id, deleterMayRestore: true },
   Comment: {
     entity: Comment,
-    loader: 'comment',
+    parents: ['post', 'author', 'parent'],
     ownerOf: (comment) => comment.author.id,
     deleterMayRestore: true,
   },
@@ -81,7 +82,8 @@ export async function restoreRow(ctx: GraphQLContext, type: ModeratedType, globa
         () => ctx.softDelete.restore(tx, type, id, { actor: String(viewer.userId), authorize }),
         ConflictError.takenSinceDeletion,
       );
-      return rowOf(tx, required(await tx.findOne(rules.entity, id), type));
+      const restored = await tx.findOne(rules.entity, id, { populate: rules.parents as never });
+      return rowOf(tx, required(restored, type));
     }),
   );
 }

@@ -3,8 +3,9 @@ import type { Resolvers } from '../../generated/graphql.js';
 import { parsePage } from '../../graphql/connection.js';
 import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
 import { required } from '../../graphql/required.js';
-import { rowOf } from '../../soft-delete/index.js';
+import { parentRow, rowOf } from '../../soft-delete/index.js';
 import { listComments } from '../comment/comment.service.js';
+import type { UserRow } from '../rows.js';
 import { searchPosts } from './post.search.js';
 import { countComments, createPost, listPosts, updatePost } from './post.service.js';
 
@@ -13,6 +14,7 @@ export const postResolvers: Resolvers = {
   Post: {
     id: (post) => toGlobalId('Post', post.id),
     author: async (post, _args, ctx) =>
+      parentRow<UserRow>(post, 'author') ??
       required(await ctx.reads.scopeOf(post).loaders.user.load(post.author), 'User'),
     comments: (post, args, ctx) =>
       listComments(ctx.reads.listScope(post, args), parsePage(args), { topLevelOf: post.id }),
