@@ -8,6 +8,7 @@ import { type RetryOptions, withTransientRetries } from './db/transient-retry.js
 import { UnauthenticatedError } from './errors.js';
 import { fromGlobalId } from './graphql/global-id.js';
 import { Comment } from './modules/comment/comment.entity.js';
+import { DEFAULT_SEARCH_LIMITS, type SearchLimits } from './modules/post/post.search.js';
 import { Post } from './modules/post/post.entity.js';
 import { User } from './modules/user/user.entity.js';
 import { RequestReads, type SoftDelete, type ReadScope as ToolkitReadScope } from './soft-delete/index.js';
@@ -47,6 +48,8 @@ export interface GraphQLContext {
    * yet sent fail at once, and a running one is cancelled in PostgreSQL (`pg_cancel_backend`).
    */
   signal: AbortSignal;
+  /** How much of the matches one search ranks and counts. */
+  search: SearchLimits;
 }
 
 /** What {@link createContext} needs from the running app. */
@@ -56,6 +59,8 @@ export interface ContextDependencies {
   verifyToken: TokenVerifier;
   /** How writes that collide with concurrent ones are retried. */
   retry?: RetryOptions;
+  /** Search's work bounds; {@link DEFAULT_SEARCH_LIMITS} when omitted. */
+  search?: SearchLimits;
 }
 
 /**
@@ -76,6 +81,7 @@ function requestContext(deps: ContextDependencies, signal: AbortSignal): GraphQL
     softDelete: deps.softDelete,
     reads,
     signal,
+    search: deps.search ?? DEFAULT_SEARCH_LIMITS,
     async write(work) {
       try {
         // Each attempt starts from a fresh entity manager: a retried transaction re-reads everything.
