@@ -8,8 +8,8 @@ import { type RetryOptions, withTransientRetries } from './db/transient-retry.js
 import { UnauthenticatedError } from './errors.js';
 import { fromGlobalId } from './graphql/global-id.js';
 import { Comment } from './modules/comment/comment.entity.js';
-import { DEFAULT_SEARCH_LIMITS, type SearchLimits } from './modules/post/post.search.js';
 import { Post } from './modules/post/post.entity.js';
+import { DEFAULT_SEARCH_LIMITS, type SearchLimits } from './modules/post/post.search.js';
 import { User } from './modules/user/user.entity.js';
 import { RequestReads, type SoftDelete, type ReadScope as ToolkitReadScope } from './soft-delete/index.js';
 

@@ -21,7 +21,12 @@ export const DEFAULT_SEARCH_LIMITS: SearchLimits = { rankWindow: 1_000, countLim
 
 const MATCH = `"p"."search_vector" @@ websearch_to_tsquery('english', ?)`;
 /** A post's place in "newest first": `(created_at, id)`, as milliseconds (the column's precision). */
-const KEY = [raw('"p"."id" as "id"'), raw('(extract(epoch from "p"."created_at") * 1000)::bigint as "created_ms"')];
+const KEY = [
+  raw('"p"."id" as "id"'),
+  raw('(extract(epoch from "p"."created_at") * 1000)::bigint as "created_ms"'),
+];
+/** Relevance as an integer (rank × 10⁶), so that cursors compare it exactly. */
+const SCORE = `(ts_rank_cd("p"."search_vector", websearch_to_tsquery('english', ?)) * 1000000)::bigint as "score"`;
 const BEFORE = `("p"."created_at", "p"."id") < (?::timestamptz, ?)`;
 const AT_OR_AFTER = `("p"."created_at", "p"."id") >= (?::timestamptz, ?)`;
 
@@ -89,7 +94,11 @@ export async function searchPosts(
 }
 
 /** Matching posts the scope may see: the soft-delete filter, with its joins, decides which. */
-async function matches(scope: ReadScope, text: string, where?: RawQueryFragment): Promise<QueryBuilder<Post>> {
+async function matches(
+  scope: ReadScope,
+  text: string,
+  where?: RawQueryFragment,
+): Promise<QueryBuilder<Post>> {
   const qb = scope.em.createQueryBuilder(Post, 'p').where(raw(MATCH, [text]));
   if (where) qb.andWhere(where);
   await qb.applyFilters();
@@ -102,7 +111,8 @@ async function matches(scope: ReadScope, text: string, where?: RawQueryFragment)
  * cursor it is the `size` matches from the cursor's boundary on, oldest first, which is the same
  * window as long as nothing in it was deleted: posts written since are newer and stay outside.
  * PostgreSQL walks the `(created_at, id)` index and tests each post against the query until it
- * has the window (for a rare word it reads the GIN index instead), then ranks only the window.
+ * has the window (for a rare word it reads the GIN index instead) and scores only the window;
+ * ordering at most `size` scored ids here keeps the statement simple to plan.
  */
 async function rankedWindow(
   scope: ReadScope,
@@ -111,58 +121,43 @@ async function rankedWindow(
   after: Extract<SearchCursor, { run: 'ranked' }> | null,
   wanted: number,
 ): Promise<{ hits: Hit[]; boundary: { createdAtMs: number; id: number } | null; older: boolean }> {
-  const window = after
-    ? (await matches(scope, text, raw(AT_OR_AFTER, [isoOf(after.boundary.createdAtMs), after.boundary.id])))
-        .select([...KEY, raw('"p"."search_vector" as "sv"')])
-        .orderBy([{ createdAt: 'asc' }, { id: 'asc' }])
-        .limit(size)
-    : (await matches(scope, text))
-        .select([...KEY, raw('"p"."search_vector" as "sv"')])
-        .orderBy([{ createdAt: 'desc' }, { id: 'desc' }])
-        .limit(size + 1);
-  const inner = window.toQuery();
-  const position = after ? `and (r.score, r.id) < (?, ?)` : '';
-  // `rn` numbers the window newest first; the window's oldest member (rank `size`, or the last
-  // when fewer match) becomes the boundary that cursors carry.
-  const sql = `select r.id, r.created_ms, r.score, r.matched, r.boundary_ms, r.boundary_id from (
-      select m.id, m.created_ms, m.rn, m.matched,
-        (ts_rank_cd(m.sv, websearch_to_tsquery('english', ?)) * 1000000)::bigint as score,
-        min(m.created_ms) filter (where m.rn = least(m.matched, ?)) over () as boundary_ms,
-        min(m.id) filter (where m.rn = least(m.matched, ?)) over () as boundary_id
-      from (select c.*, row_number() over (order by c.created_ms desc, c.id desc) as rn,
-          count(*) over () as matched from (${inner.sql}) c) m
-    ) r where r.rn <= ? ${position} order by r.score desc, r.id desc limit ?`;
-  const params = [
-    text,
-    size,
-    size,
-    ...inner.params,
-    size,
-    ...(after ? [after.score, after.id] : []),
-    wanted,
-  ];
-  const found = await scope.em.execute<WindowRow[]>(sql, params);
-  const first = found[0];
-  const boundary = after
-    ? after.boundary
-    : first
-      ? { createdAtMs: Number(first.boundary_ms), id: Number(first.boundary_id) }
-      : null;
-  const older = after ? after.older : Number(first?.matched ?? 0) > size;
-  if (!boundary) return { hits: [], boundary: null, older: false };
-  const hits = found.map((row) => ({
+  const direction = after ? 'asc' : 'desc';
+  const qb = (
+    await matches(
+      scope,
+      text,
+      after ? raw(AT_OR_AFTER, [isoOf(after.boundary.createdAtMs), after.boundary.id]) : undefined,
+    )
+  )
+    .select([...KEY, raw(SCORE, [text])])
+    .orderBy([{ createdAt: direction }, { id: direction }])
+    .limit(after ? size : size + 1);
+  const found = ((await qb.execute('all', false)) as unknown as WindowRow[]).map((row) => ({
     id: Number(row.id),
-    cursor: { run: 'ranked', boundary, older, score: Number(row.score), id: Number(row.id) } as const,
+    createdAtMs: Number(row.created_ms),
+    score: Number(row.score),
   }));
+  // Newest first on the first page: the window is all but the extra row, its oldest member last.
+  const window = after ? found : found.slice(0, size);
+  const oldest = after ? after.boundary : window.at(-1);
+  if (!oldest) return { hits: [], boundary: null, older: false };
+  const boundary = { createdAtMs: oldest.createdAtMs, id: oldest.id };
+  const older = after ? after.older : found.length > size;
+  const hits = window
+    .filter((row) => !after || row.score < after.score || (row.score === after.score && row.id < after.id))
+    .sort((a, b) => b.score - a.score || b.id - a.id)
+    .slice(0, wanted)
+    .map((row) => ({
+      id: row.id,
+      cursor: { run: 'ranked', boundary, older, score: row.score, id: row.id } as const,
+    }));
   return { hits, boundary, older };
 }
 
 interface WindowRow {
   id: number | string;
+  created_ms: number | string;
   score: number | string;
-  matched: number | string;
-  boundary_ms: number | string;
-  boundary_id: number | string;
 }
 
 /** The newest-first run: matches strictly older than `from`, newest first. */
@@ -176,7 +171,10 @@ async function newest(
     .select(KEY)
     .orderBy([{ createdAt: 'desc' }, { id: 'desc' }])
     .limit(limit);
-  const found = (await qb.execute('all', false)) as unknown as { id: number | string; created_ms: number | string }[];
+  const found = (await qb.execute('all', false)) as unknown as {
+    id: number | string;
+    created_ms: number | string;
+  }[];
   return found.map((row) => ({
     id: Number(row.id),
     cursor: { run: 'newest', createdAtMs: Number(row.created_ms), id: Number(row.id) },
@@ -186,10 +184,9 @@ async function newest(
 /** How many posts match, counted up to `limit` (so a common word costs no more than a rare one). */
 async function countMatches(scope: ReadScope, text: string, limit: number): Promise<number> {
   const inner = (await matches(scope, text)).select(raw('1')).limit(limit).toQuery();
-  const [row] = await scope.em.execute<{ n: number }[]>(
-    `select count(*)::int as n from (${inner.sql}) c`,
-    [...inner.params],
-  );
+  const [row] = await scope.em.execute<{ n: number }[]>(`select count(*)::int as n from (${inner.sql}) c`, [
+    ...inner.params,
+  ]);
   return row?.n ?? 0;
 }
 
