@@ -126,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     healthzTimeoutMs: int('HEALTHZ_TIMEOUT_MS', 2_000, 1, 60_000),
     softDeleteFilters: env.SOFT_DELETE_FILTERS !== 'off',
     search: {
-      rankWindow: int('SEARCH_RANK_WINDOW', 1_000, 1, 100_000),
+      rankWindow: int('SEARCH_RANK_WINDOW', 200, 1, 100_000),
       countLimit: int('SEARCH_COUNT_LIMIT', 10_000, 1, 10_000_000),
     },
   };

@@ -17,7 +17,7 @@ export interface SearchLimits {
 }
 
 /** The limits when the configuration gives none. */
-export const DEFAULT_SEARCH_LIMITS: SearchLimits = { rankWindow: 1_000, countLimit: 10_000 };
+export const DEFAULT_SEARCH_LIMITS: SearchLimits = { rankWindow: 200, countLimit: 10_000 };
 
 const MATCH = `"p"."search_vector" @@ websearch_to_tsquery('english', ?)`;
 /** A post's place in "newest first": `(created_at, id)`, as milliseconds (the column's precision). */
