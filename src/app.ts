@@ -116,7 +116,11 @@ export async function startApp(
       createHttpHandler<GraphQLContext>({
         apollo,
         context: (req, signal) =>
-          createContext({ orm: ready, softDelete, verifyToken }, req.headers.authorization, signal),
+          createContext(
+            { orm: ready, softDelete, verifyToken, search: config.search },
+            req.headers.authorization,
+            signal,
+          ),
         health: healthProbe(() => ready.em.getConnection().execute('select 1'), config.healthzTimeoutMs),
         maxRequestBytes: config.maxRequestBytes,
       }),

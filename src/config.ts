@@ -3,6 +3,7 @@ import { DEFAULT_MAX_TOKEN_TTL_SECONDS, type TokenConfig } from './auth/token.se
 import type { AdmissionLimits } from './graphql/admission.plugin.js';
 import type { DocumentBounds } from './graphql/document-bounds.rule.js';
 import type { QueryLimits } from './graphql/query-limits.plugin.js';
+import type { SearchLimits } from './modules/post/post.search.js';
 
 /** Everything the server reads from its environment, validated once at startup. */
 export interface AppConfig {
@@ -41,6 +42,8 @@ export interface AppConfig {
    * on a copy of the data without tombstones. Refused in production.
    */
   softDeleteFilters: boolean;
+  /** How much of the matches one search ranks and counts. */
+  search: SearchLimits;
 }
 
 /** Used only outside production when neither JWT_SECRET nor JWT_JWKS_URL is set. */
@@ -122,6 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     healthzTimeoutMs: int('HEALTHZ_TIMEOUT_MS', 2_000, 1, 60_000),
     softDeleteFilters: env.SOFT_DELETE_FILTERS !== 'off',
+    search: {
+      rankWindow: int('SEARCH_RANK_WINDOW', 200, 1, 100_000),
+      countLimit: int('SEARCH_COUNT_LIMIT', 10_000, 1, 10_000_000),
+    },
   };
   if (!config.softDeleteFilters && nodeEnv === 'production') {
     problems.push('SOFT_DELETE_FILTERS=off is for benchmarks only and is refused in production.');

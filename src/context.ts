@@ -9,6 +9,7 @@ import { UnauthenticatedError } from './errors.js';
 import { fromGlobalId } from './graphql/global-id.js';
 import { Comment } from './modules/comment/comment.entity.js';
 import { Post } from './modules/post/post.entity.js';
+import { DEFAULT_SEARCH_LIMITS, type SearchLimits } from './modules/post/post.search.js';
 import type { CommentRow, PostRow, UserRow } from './modules/rows.js';
 import { User } from './modules/user/user.entity.js';
 import { RequestReads, type SoftDelete, type ReadScope as ToolkitReadScope } from './soft-delete/index.js';
@@ -48,6 +49,8 @@ export interface GraphQLContext {
    * yet sent fail at once, and a running one is cancelled in PostgreSQL (`pg_cancel_backend`).
    */
   signal: AbortSignal;
+  /** How much of the matches one search ranks and counts. */
+  search: SearchLimits;
 }
 
 /** What {@link createContext} needs from the running app. */
@@ -57,6 +60,8 @@ export interface ContextDependencies {
   verifyToken: TokenVerifier;
   /** How writes that collide with concurrent ones are retried. */
   retry?: RetryOptions;
+  /** Search's work bounds; {@link DEFAULT_SEARCH_LIMITS} when omitted. */
+  search?: SearchLimits;
 }
 
 /**
@@ -77,6 +82,7 @@ function requestContext(deps: ContextDependencies, signal: AbortSignal): GraphQL
     softDelete: deps.softDelete,
     reads,
     signal,
+    search: deps.search ?? DEFAULT_SEARCH_LIMITS,
     async write(work) {
       try {
         // Each attempt starts from a fresh entity manager: a retried transaction re-reads everything.

@@ -31,6 +31,7 @@ export const postResolvers: Resolvers = {
         args.query,
         parsePage({ first: args.first }),
         args.after,
+        ctx.search,
       ),
   },
   Mutation: {
