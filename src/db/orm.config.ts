@@ -1,5 +1,6 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { entities } from '../modules/entities.js';
 import { AuditEvent } from '../soft-delete/index.js';
 import { migrations } from './migrations/index.js';
@@ -43,8 +44,24 @@ export function ormConfig(overrides: OrmOverrides): Options {
 export function connectionLimits(limits: { poolSize: number; statementTimeoutMs: number }): Partial<Options> {
   return {
     pool: { max: limits.poolSize },
-    driverOptions: limits.statementTimeoutMs > 0 ? { statement_timeout: limits.statementTimeoutMs } : {},
+    driverOptions: {
+      Client: ListenedClient,
+      ...(limits.statementTimeoutMs > 0 ? { statement_timeout: limits.statementTimeoutMs } : {}),
+    },
   };
+}
+
+/**
+ * `pg`'s client, always listening for `'error'`. Kysely cancels an abandoned request's statement
+ * (`pg_cancel_backend`) from a short-lived client of this class that nothing else listens to; if
+ * PostgreSQL drops it (a shutdown after the grace period), an unheard `'error'` would crash the
+ * process. The statement it ran has its own outcome; there is nothing else to do.
+ */
+class ListenedClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => {});
+  }
 }
 
 /**
