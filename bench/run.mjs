@@ -269,7 +269,8 @@ const tokens = { W5: await tokenFor(['content:moderate']), W6: await tokenFor(['
 
 const systems = opt.systems.split(',');
 const workloads = opt.workloads.split(',');
-let port = 4600;
+// BENCH_PORT moves the systems off the default range (another benchmark may be running).
+let port = Number(process.env.BENCH_PORT ?? 4600);
 const servers = [];
 try {
   for (const system of systems) servers.push(await startSystem(system, port++, readerUrl));

@@ -115,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxRepeats: int('MAX_QUERY_REPEATS', 10, 1, 1_000),
     },
     admission: {
-      maxConcurrentCost: int('MAX_CONCURRENT_COST', 2_500, 1, 100_000_000),
+      maxConcurrentCost: int('MAX_CONCURRENT_COST', 7_500, 1, 100_000_000),
       maxOperations: Math.max(1, Math.floor(databasePoolSize / 2)),
       lightCost: int('ADMISSION_LIGHT_COST', 200, 0, 100_000_000),
       maxQueue: int('ADMISSION_QUEUE_LENGTH', 16, 0, 100_000),

@@ -9,7 +9,7 @@ export interface AdmissionLimits {
    * Total cost of the heavy operations running at once (see {@link operationCost}). The default
    * runs about one 2,500-row operation at a time: serving rows is CPU-bound on one event loop, so
    * more at once adds memory (each holds its rows, entities and response) rather than throughput.
-   * @default 2500
+   * @default 7500
    */
   maxConcurrentCost: number;
   /**
