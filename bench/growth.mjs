@@ -110,9 +110,11 @@ function markdown({ cells }) {
     for (const r of c.rows) if (!workloads.includes(r.workload)) workloads.push(r.workload);
   const measures = [
     ['Server CPU ms per request', (r) => f(r.cpuMsPerRequest, 2)],
+    ['PostgreSQL execution ms per request (pg_stat_statements)', (r) => f(r.dbMsPerRequest, 2)],
     ['SQL statements per request', (r) => f(r.statementsPerRequest, 1)],
     ['Requests per second', (r) => f(r.rps, 0)],
     ['p50 latency, ms', (r) => f(r.p50, 0)],
+    ['Rows returned per request', (r) => f(r.rowsPerRequest, 0)],
   ];
   const options = measured[0].options;
   const errors = measured.flatMap((c) => c.rows).reduce((n, r) => n + r.errors, 0);

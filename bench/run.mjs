@@ -237,14 +237,15 @@ const cpuSeconds = (pid) => {
 const peakRssMb = (pid) =>
   Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
+/** Statements run so far on a database, and the time PostgreSQL spent executing them (ms). */
 async function statements(database) {
   try {
     const [row] = await sql(
       database,
-      `select coalesce(sum(calls), 0)::bigint as calls from pg_stat_statements
+      `select coalesce(sum(calls), 0)::bigint as calls, coalesce(sum(total_exec_time), 0)::float as ms from pg_stat_statements
       where dbid = (select oid from pg_database where datname = current_database()) and query not ilike '%pg_stat_statements%'`,
     );
-    return Number(row.calls);
+    return { calls: Number(row.calls), ms: Number(row.ms) };
   } catch {
     return null;
   }
@@ -345,14 +346,15 @@ try {
         const r = load(server, list, tokens[workload], Number(opt.duration));
         const cpuPerRequest = (cpuSeconds(server.child.pid) - cpu) / Math.max(1, r.requests);
         const after = await statements(database);
-        const perRequest =
-          calls === null || after === null ? null : (after - calls) / Math.max(1, r.requests);
+        const per = (field) =>
+          calls === null || after === null ? null : (after[field] - calls[field]) / Math.max(1, r.requests);
         const key = `${server.system} ${workload}`;
         results[key] ??= [];
         results[key].push({
           ...r,
           cpuMsPerRequest: cpuPerRequest * 1000,
-          statementsPerRequest: perRequest,
+          statementsPerRequest: per('calls'),
+          dbMsPerRequest: per('ms'),
         });
         log(
           `  run ${run} ${key.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  errors ${r.errors}`,
@@ -388,6 +390,9 @@ try {
       cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
       statementsPerRequest:
         runs[0].statementsPerRequest === null ? null : median(runs.map((r) => r.statementsPerRequest)),
+      // PostgreSQL's execution time per request (pg_stat_statements): the database's side of the
+      // cost, which the server's CPU time does not see (e.g. scanning past tombstones).
+      dbMsPerRequest: runs[0].dbMsPerRequest === null ? null : median(runs.map((r) => r.dbMsPerRequest)),
       rowsPerRequest: rows[key] ?? null,
       fixedRate: fixed && { rate, p50: fixed.latency.p50, p95: fixed.latency.p95, p99: fixed.latency.p99 },
       peakRssMb: 0,
