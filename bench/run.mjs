@@ -42,7 +42,7 @@ const SECRET = 'tombstone-benchmark-secret-0123456789abcdef';
 const log = (line) => process.stderr.write(`${line}\n`);
 
 const { startEmbeddedPostgres } = await dist('db/embedded-postgres.js');
-const { createDatabaseIfMissing, withDatabase } = await dist('db/database.js');
+const { createDatabaseIfMissing, dropDatabase, withDatabase } = await dist('db/database.js');
 let adminUrl = process.env.DATABASE_URL;
 let stopDatabase = async () => {};
 if (!adminUrl) {
@@ -80,6 +80,11 @@ async function prepare() {
     log(`Reusing ${name}.`);
     return JSON.parse((await sql(url, 'select value from bench_meta'))[0].value);
   }
+  // A seeding interrupted half-way (no bench_meta yet): start again from an empty database, and
+  // drop its feature-off copy, made from the rows that were there.
+  await dropDatabase(adminUrl, name);
+  await dropDatabase(adminUrl, `${name}_off`);
+  await createDatabaseIfMissing(adminUrl, name);
   log(`Seeding ${name} (scale ${scale}, seed ${seed}, tombstones ${tombstones ?? 'default mix'})…`);
   const started = Date.now();
   const { initORM } = await dist('db/orm.config.js');
