@@ -2,14 +2,16 @@
 // return the same data, then runs each workload against each system with autocannon, runs
 // interleaved, and writes bench/results/latest.{json,md}. Options: --scale 1 --seed 42
 // --duration 10 --warmup 3 --connections 16 --runs 3 --systems ours,off,postgraphile,handwritten
-// --workloads W1,W2,W3,W4,W5,W6. DATABASE_URL: an external server instead of the embedded one.
+// --workloads W1,W2,W3,W4,W5,W6; --tombstones 0.3 (a target share per table instead of the default
+// mix); --fixed-rate 0.8 (0 skips the fixed-rate pass); --out bench/results/latest (writes .json
+// and .md). DATABASE_URL: an external server instead of the embedded one.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { bodies, essence, WORKLOADS } from './workloads.mjs';
+import { bodies, essence, rowsReturned, WORKLOADS } from './workloads.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -21,17 +23,26 @@ const { values: opt } = parseArgs({
     runs: { type: 'string', default: '3' },
     systems: { type: 'string', default: 'ours,off,postgraphile,handwritten' },
     workloads: { type: 'string', default: WORKLOADS.join(',') },
+    tombstones: { type: 'string', default: '' },
+    'fixed-rate': { type: 'string', default: '0.8' },
+    out: { type: 'string', default: new URL('results/latest', import.meta.url).pathname },
   },
 });
 const scale = Number(opt.scale);
 const seed = Number(opt.seed);
+const tombstones = opt.tombstones === '' ? null : Number(opt.tombstones);
+if (tombstones !== null && !(tombstones >= 0 && tombstones < 1)) {
+  process.stderr.write(`--tombstones must be a share from 0 to 1 (e.g. 0.3), not "${opt.tombstones}".\n`);
+  process.exit(2);
+}
+const fixedRate = Number(opt['fixed-rate']);
 const here = (path) => new URL(path, import.meta.url).pathname;
 const dist = (path) => import(new URL(`../dist/${path}`, import.meta.url).href);
 const SECRET = 'tombstone-benchmark-secret-0123456789abcdef';
 const log = (line) => process.stderr.write(`${line}\n`);
 
 const { startEmbeddedPostgres } = await dist('db/embedded-postgres.js');
-const { createDatabaseIfMissing, withDatabase } = await dist('db/database.js');
+const { createDatabaseIfMissing, dropDatabase, withDatabase } = await dist('db/database.js');
 let adminUrl = process.env.DATABASE_URL;
 let stopDatabase = async () => {};
 if (!adminUrl) {
@@ -46,7 +57,9 @@ if (!adminUrl) {
   adminUrl = db.url;
   stopDatabase = db.stop;
 }
-const name = `bench_s${String(scale).replace('.', '_')}_r${seed}`;
+// Every input of the seeding is in the name, so a database seeded otherwise is never reused.
+const tag = (x) => String(x).replace('.', '_');
+const name = `bench_s${tag(scale)}_r${seed}${tombstones === null ? '' : `_t${tag(tombstones)}`}`;
 const url = withDatabase(adminUrl, name);
 const offUrl = withDatabase(adminUrl, `${name}_off`);
 
@@ -67,7 +80,12 @@ async function prepare() {
     log(`Reusing ${name}.`);
     return JSON.parse((await sql(url, 'select value from bench_meta'))[0].value);
   }
-  log(`Seeding ${name} (scale ${scale}, seed ${seed})…`);
+  // A seeding interrupted half-way (no bench_meta yet): start again from an empty database, and
+  // drop its feature-off copy, made from the rows that were there.
+  await dropDatabase(adminUrl, name);
+  await dropDatabase(adminUrl, `${name}_off`);
+  await createDatabaseIfMissing(adminUrl, name);
+  log(`Seeding ${name} (scale ${scale}, seed ${seed}, tombstones ${tombstones ?? 'default mix'})…`);
   const started = Date.now();
   const { initORM } = await dist('db/orm.config.js');
   const { buildSchema } = await dist('schema.js');
@@ -85,6 +103,7 @@ async function prepare() {
     url,
     scale,
     seed,
+    tombstones,
     orm,
     softDelete,
     entities: { User, Post, Comment },
@@ -109,6 +128,7 @@ async function prepareCopy() {
     await sql(adminUrl, `drop database "${name}_off" with (force)`);
   }
   log('Copying without tombstones…');
+  const started = Date.now();
   await sql(adminUrl, `create database "${name}_off" template "${name}"`);
   await sql(
     offUrl,
@@ -126,6 +146,7 @@ async function prepareCopy() {
   await sql(offUrl, 'delete from users where deleted_at is not null');
   await sql(offUrl, 'vacuum analyze');
   await sql(offUrl, 'create table bench_copy_done ()');
+  log(`Copied in ${Math.round((Date.now() - started) / 1000)} s.`);
 }
 
 /** PostGraphile's reader: a login role whose policies hide tombstones and rows under hidden parents. */
@@ -221,14 +242,15 @@ const cpuSeconds = (pid) => {
 const peakRssMb = (pid) =>
   Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
+/** Statements run so far on a database, and the time PostgreSQL spent executing them (ms). */
 async function statements(database) {
   try {
     const [row] = await sql(
       database,
-      `select coalesce(sum(calls), 0)::bigint as calls from pg_stat_statements
+      `select coalesce(sum(calls), 0)::bigint as calls, coalesce(sum(total_exec_time), 0)::float as ms from pg_stat_statements
       where dbid = (select oid from pg_database where datname = current_database()) and query not ilike '%pg_stat_statements%'`,
     );
-    return Number(row.calls);
+    return { calls: Number(row.calls), ms: Number(row.ms) };
   } catch {
     return null;
   }
@@ -298,6 +320,25 @@ try {
     log(`  ${workload}: ${answers.map(([s]) => s).join(', ')} agree`);
   }
 
+  // Rows each request returns (nodes of every list, nested ones included), from one answer per
+  // workload: what a request's cost should grow with, rather than the rows stored.
+  const rows = {};
+  for (const workload of workloads) {
+    for (const server of servers) {
+      const list = bodies(workload, server.system, ids);
+      if (!list || workload === 'W5') continue;
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(tokens[workload] ? { authorization: `Bearer ${tokens[workload]}` } : {}),
+        },
+        body: list[0],
+      });
+      rows[`${server.system} ${workload}`] = rowsReturned(await response.json());
+    }
+  }
+
   const results = {};
   for (let run = 1; run <= Number(opt.runs); run++) {
     for (const workload of workloads) {
@@ -311,14 +352,15 @@ try {
         const r = load(server, list, tokens[workload], Number(opt.duration));
         const cpuPerRequest = (cpuSeconds(server.child.pid) - cpu) / Math.max(1, r.requests);
         const after = await statements(database);
-        const perRequest =
-          calls === null || after === null ? null : (after - calls) / Math.max(1, r.requests);
+        const per = (field) =>
+          calls === null || after === null ? null : (after[field] - calls[field]) / Math.max(1, r.requests);
         const key = `${server.system} ${workload}`;
         results[key] ??= [];
         results[key].push({
           ...r,
           cpuMsPerRequest: cpuPerRequest * 1000,
-          statementsPerRequest: perRequest,
+          statementsPerRequest: per('calls'),
+          dbMsPerRequest: per('ms'),
         });
         log(
           `  run ${run} ${key.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  errors ${r.errors}`,
@@ -327,7 +369,7 @@ try {
     }
   }
 
-  log('Latency at a fixed rate (80% of the median capacity)…');
+  if (fixedRate > 0) log(`Latency at a fixed rate (${fixedRate * 100}% of the median capacity)…`);
   const report = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) },
     options: opt,
@@ -338,13 +380,11 @@ try {
     const [system, workload] = key.split(' ');
     const server = servers.find((s) => s.system === system);
     const rps = median(runs.map((r) => r.rps));
-    const fixed = load(
-      server,
-      bodies(workload, system, ids),
-      tokens[workload],
-      Number(opt.duration),
-      Math.max(1, Math.round(rps * 0.8)),
-    );
+    const rate = Math.max(1, Math.round(rps * fixedRate));
+    const fixed =
+      fixedRate > 0
+        ? load(server, bodies(workload, system, ids), tokens[workload], Number(opt.duration), rate)
+        : null;
     report.rows.push({
       system,
       workload,
@@ -356,12 +396,11 @@ try {
       cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
       statementsPerRequest:
         runs[0].statementsPerRequest === null ? null : median(runs.map((r) => r.statementsPerRequest)),
-      fixedRate: {
-        rate: Math.round(rps * 0.8),
-        p50: fixed.latency.p50,
-        p95: fixed.latency.p95,
-        p99: fixed.latency.p99,
-      },
+      // PostgreSQL's execution time per request (pg_stat_statements): the database's side of the
+      // cost, which the server's CPU time does not see (e.g. scanning past tombstones).
+      dbMsPerRequest: runs[0].dbMsPerRequest === null ? null : median(runs.map((r) => r.dbMsPerRequest)),
+      rowsPerRequest: rows[key] ?? null,
+      fixedRate: fixed && { rate, p50: fixed.latency.p50, p95: fixed.latency.p95, p99: fixed.latency.p99 },
       peakRssMb: 0,
     });
   }
@@ -383,9 +422,10 @@ try {
       },
     ]),
   );
-  mkdirSync(here('results'), { recursive: true });
-  writeFileSync(here('results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(here('results/latest.md'), markdown(report));
+  const out = resolve(opt.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(`${out}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${out}.md`, markdown(report));
   process.stdout.write(markdown(report));
 } finally {
   for (const server of servers) server.child.kill('SIGTERM');
@@ -402,7 +442,7 @@ function markdown(report) {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
     ...report.rows.map(
       (r) =>
-        `| ${r.system} | ${r.workload} | ${f(r.rps)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${r.errors} | ${f(r.cpuMsPerRequest, 2)} | ${f(r.statementsPerRequest, 1)} | ${f(r.fixedRate.p50)} / ${f(r.fixedRate.p95)} / ${f(r.fixedRate.p99)} ms @ ${r.fixedRate.rate}/s | ${r.peakRssMb} |`,
+        `| ${r.system} | ${r.workload} | ${f(r.rps)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${r.errors} | ${f(r.cpuMsPerRequest, 2)} | ${f(r.statementsPerRequest, 1)} | ${r.fixedRate ? `${f(r.fixedRate.p50)} / ${f(r.fixedRate.p95)} / ${f(r.fixedRate.p99)} ms @ ${r.fixedRate.rate}/s` : 'skipped'} | ${r.peakRssMb} |`,
     ),
     '',
     '| workload | ours ÷ feature-off | ours ÷ PostGraphile | ours ÷ hand-written |',

@@ -1,6 +1,8 @@
 // Benchmark data, deterministic from a seed: users, posts, threaded comments and follows bulk
-// loaded with multi-row inserts (unnest), then about 30% of each table tombstoned through real
-// deletion batches made by the app's own soft-delete toolkit (cascades, batch ids, audit rows).
+// loaded with multi-row inserts (unnest), then part of it tombstoned through real deletion batches
+// made by the app's own soft-delete toolkit (cascades, batch ids, audit rows): either the default
+// mix (15% of users, then 18% of posts, then 2% of comments, cascades on top) or a target share
+// per table (`--tombstones 0.3`).
 import pg from 'pg';
 
 /** Row counts at scale 1. */
@@ -40,13 +42,30 @@ export function prng(seed) {
   };
 }
 
-function progress(label, done, total) {
+/** When each label last printed a line, for logs (stderr not a terminal). */
+const lastLine = new Map();
+/** How often a log gets a progress line. */
+const LOG_EVERY_MS = 5_000;
+
+/**
+ * A progress bar redrawn in place on a terminal; in a log (stderr redirected) one line when a
+ * step starts, then at most one every few seconds, and one when it is done, not one per chunk.
+ */
+export function progress(label, done, total, stream = process.stderr, now = Date.now()) {
+  if (!stream.isTTY) {
+    const finished = done >= total;
+    if (!finished && lastLine.has(label) && now - lastLine.get(label) < LOG_EVERY_MS) return;
+    if (finished) lastLine.delete(label);
+    else lastLine.set(label, now);
+    stream.write(`  ${label} ${done}/${total}${finished ? ' done' : ''}\n`);
+    return;
+  }
   const width = 30;
   const filled = Math.round((done / total) * width);
-  process.stderr.write(
+  stream.write(
     `\r  ${label.padEnd(22)} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`,
   );
-  if (done >= total) process.stderr.write('\n');
+  if (done >= total) stream.write('\n');
 }
 
 async function insertColumns(client, table, columns, rows, label) {
@@ -63,9 +82,11 @@ async function insertColumns(client, table, columns, rows, label) {
 
 /**
  * Fills an empty, migrated database. `softDelete` and `em` come from the app (dist/), so the
- * tombstones are made exactly as the server makes them.
+ * tombstones are made exactly as the server makes them. `tombstones`: the target share of
+ * tombstoned rows per table (0 to 1), or null for the default mix.
  */
-export async function seedBenchmark({ url, scale, seed, orm, softDelete, entities }) {
+export async function seedBenchmark({ url, scale, seed, tombstones = null, orm, softDelete, entities }) {
+  const began = Date.now();
   const random = prng(seed);
   const pick = (n) => Math.floor(random() * n);
   const n = Object.fromEntries(Object.entries(BASE).map(([k, v]) => [k, Math.max(2, Math.round(v * scale))]));
@@ -175,27 +196,66 @@ export async function seedBenchmark({ url, scale, seed, orm, softDelete, entitie
       );
     }
 
-    // Tombstones through real batches: users (cascading to their posts and comments), then
-    // posts (cascading to their comments), then comments (cascading to their replies).
-    const rounds = [
-      ['User', entities.User, 0.15, n.users],
-      ['Post', entities.Post, 0.18, n.posts],
-      ['Comment', entities.Comment, 0.02, n.comments],
-    ];
-    for (const [name, Entity, share, total] of rounds) {
-      const targets = [...new Set(Array.from({ length: Math.round(total * share) }, () => 1 + pick(total)))];
+    const insertSeconds = (Date.now() - began) / 1000;
+    const deleteRow = async (Entity, id) => {
+      const em = orm.em.fork();
+      const row = await em.findOne(Entity, id);
+      // A row a concurrent batch has just cascaded over is already deleted (NOT_FOUND): skip it.
+      if (row) await softDelete.delete(em, row, { actor: '1', reason: 'benchmark' }).catch(() => {});
+    };
+    const deleteAll = async (label, Entity, ids) => {
       let done = 0;
+      const queue = [...ids].reverse();
       const worker = async () => {
-        while (targets.length > 0) {
-          const id = targets.pop();
-          const em = orm.em.fork();
-          const row = await em.findOne(Entity, id);
-          if (row) await softDelete.delete(em, row, { actor: '1', reason: 'benchmark' }).catch(() => {});
-          progress(`deleting ${name.toLowerCase()}s`, ++done, done + targets.length);
+        while (queue.length > 0) {
+          await deleteRow(Entity, queue.pop());
+          progress(label, ++done, ids.length);
         }
       };
       await Promise.all(Array.from({ length: 8 }, worker));
+    };
+    // [table, entity, key of `n`], in cascade order.
+    const rounds = [
+      ['users', entities.User, 'users'],
+      ['post', entities.Post, 'posts'],
+      ['comment', entities.Comment, 'comments'],
+    ];
+    if (tombstones === null) {
+      // The default mix, exactly as it has always been drawn (the same seed gives the same rows):
+      // users (cascading to their posts and comments), then posts (cascading to their comments),
+      // then comments (cascading to their replies); ids drawn with repeats.
+      const mix = [0.15, 0.18, 0.02];
+      for (const [i, [, Entity, key]] of rounds.entries()) {
+        const total = n[key];
+        const targets = [
+          ...new Set(Array.from({ length: Math.round(total * mix[i]) }, () => 1 + pick(total))),
+        ];
+        await deleteAll(`deleting ${key}`, Entity, targets);
+      }
+    } else {
+      // A target share per table: for each table in cascade order, delete random live rows until
+      // its share of tombstones reaches the target. Cascades from the tables before may already
+      // have taken it past (comments under deleted users and posts): shares are coupled.
+      for (const [table, Entity, key] of rounds) {
+        const [{ total, dead }] = (
+          await client.query(
+            `select count(*)::int as total, count(*) filter (where deleted_at is not null)::int as dead from "${table}"`,
+          )
+        ).rows;
+        const wanted = Math.round(total * tombstones) - dead;
+        if (wanted <= 0) continue;
+        const live = (
+          await client.query(`select id from "${table}" where deleted_at is null order by id`)
+        ).rows.map((r) => r.id);
+        // A seeded Fisher-Yates shuffle, cut at the number wanted: distinct ids, no repeats.
+        for (let i = live.length - 1; i > 0; i--) {
+          const j = pick(i + 1);
+          [live[i], live[j]] = [live[j], live[i]];
+        }
+        await deleteAll(`deleting ${key}`, Entity, live.slice(0, wanted));
+      }
     }
+    const tombstoneSeconds = (Date.now() - began) / 1000 - insertSeconds;
     const shares = {};
     for (const table of ['users', 'post', 'comment']) {
       const { rows } = await client.query(
@@ -204,7 +264,13 @@ export async function seedBenchmark({ url, scale, seed, orm, softDelete, entitie
       shares[table] = Number(rows[0].share.toFixed(3));
     }
     await client.query('vacuum analyze');
-    return { counts: n, tombstoned: shares };
+    return {
+      counts: n,
+      tombstoned: shares,
+      tombstoneTarget: tombstones,
+      insertSeconds: Math.round(insertSeconds),
+      tombstoneSeconds: Math.round(tombstoneSeconds),
+    };
   } finally {
     await client.end();
   }

@@ -3,12 +3,27 @@ const q = (query, variables) => JSON.stringify(variables ? { query, variables } 
 
 export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'];
 
+/**
+ * Page-size sweeps for the growth study (ours and off only): `F<n>` is W1 with `posts(first: n)`,
+ * `N<n>` is W2 with `users(first: n)`, so the rows a request returns grow with n.
+ */
+export const SWEEPS = ['F10', 'F50', 'F100', 'N5', 'N10', 'N40'];
+
+const feed = (first) => `{ posts(first: ${first}) { nodes { title author { username } commentCount } } }`;
+const nested = (first, inc = '') =>
+  `{ users(first: ${first}${inc}) { nodes { posts(first: 10) { nodes { comments(first: 10) { totalCount nodes { body author { username } } } } } } } }`;
+
 /** Request bodies per workload and system; `sample` holds live ids and words from the database. */
 export function bodies(workload, system, sample) {
   const ours = system === 'ours' || system === 'off';
+  const sweep = /^([FN])(\d+)$/.exec(workload);
+  if (sweep) {
+    if (!ours) return null;
+    return [q(sweep[1] === 'F' ? feed(Number(sweep[2])) : nested(Number(sweep[2])))];
+  }
   switch (workload) {
     case 'W1':
-      if (ours) return [q('{ posts(first: 20) { nodes { title author { username } commentCount } } }')];
+      if (ours) return [q(feed(20))];
       if (system === 'postgraphile') {
         return [
           q(
@@ -22,11 +37,7 @@ export function bodies(workload, system, sample) {
       if (workload === 'W6' && system !== 'ours') return null;
       const inc = workload === 'W6' ? ', includeDeleted: true' : '';
       if (ours || system === 'handwritten') {
-        return [
-          q(
-            `{ users(first: 20${inc}) { nodes { posts(first: 10) { nodes { comments(first: 10) { totalCount nodes { body author { username } } } } } } } }`,
-          ),
-        ];
+        return [q(nested(20, inc))];
       }
       return [
         q(`{ allUsers(first: 20, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes { postsByAuthorId(first: 10, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes {
@@ -102,4 +113,23 @@ export function essence(workload, system, body) {
     return node ? (node.title ?? node.username) : null;
   }
   return data;
+}
+
+/**
+ * Rows an answer returns: the entries of every `nodes` list, nested ones included; an answer
+ * without lists (`node(id)`) counts its non-null top-level fields.
+ */
+export function rowsReturned(body) {
+  let count = 0;
+  const walk = (value) => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        if (key === 'nodes' && Array.isArray(child)) count += child.length;
+        walk(child);
+      }
+    }
+  };
+  walk(body.data);
+  return count > 0 ? count : Object.values(body.data ?? {}).filter((v) => v !== null).length;
 }
