@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { openBenchServer, sql } from './database.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -36,27 +37,11 @@ const HEAVY = `query Heavy($id: ID!) { user(id: $id) { posts(first: ${POSTS}) { 
 const PROBE = '{ __typename }';
 const SMALL = '{ posts(first: 5) { nodes { title } } }';
 
-const { startEmbeddedPostgres } = await dist('db/embedded-postgres.js');
 const { createDatabaseIfMissing, withDatabase } = await dist('db/database.js');
 const { toGlobalId } = await dist('graphql/global-id.js');
-let adminUrl = process.env.DATABASE_URL;
-let stopDatabase = async () => {};
-if (!adminUrl) {
-  const db = await startEmbeddedPostgres({ dataDir: here('.data/pg'), settings: { max_connections: '200' } });
-  adminUrl = db.url;
-  stopDatabase = db.stop;
-}
+const { adminUrl, stop: stopDatabase } = await openBenchServer();
 const name = 'bench_overload';
 const url = withDatabase(adminUrl, name);
-const sql = async (target, text, params) => {
-  const client = new pg.Client({ connectionString: target });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows;
-  } finally {
-    await client.end();
-  }
-};
 
 let server;
 try {

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { openBenchServer, sql } from './database.mjs';
 import { bodies, essence, rowsReturned, WORKLOADS } from './workloads.mjs';
 
 const { values: opt } = parseArgs({
@@ -41,37 +41,16 @@ const dist = (path) => import(new URL(`../dist/${path}`, import.meta.url).href);
 const SECRET = 'tombstone-benchmark-secret-0123456789abcdef';
 const log = (line) => process.stderr.write(`${line}\n`);
 
-const { startEmbeddedPostgres } = await dist('db/embedded-postgres.js');
 const { createDatabaseIfMissing, dropDatabase, withDatabase } = await dist('db/database.js');
-let adminUrl = process.env.DATABASE_URL;
-let stopDatabase = async () => {};
-if (!adminUrl) {
-  const db = await startEmbeddedPostgres({
-    dataDir: here('.data/pg'),
-    settings: {
-      shared_preload_libraries: 'pg_stat_statements',
-      max_connections: '200',
-      shared_buffers: '512MB',
-    },
-  });
-  adminUrl = db.url;
-  stopDatabase = db.stop;
-}
+const { adminUrl, stop: stopDatabase } = await openBenchServer({
+  shared_preload_libraries: 'pg_stat_statements',
+  shared_buffers: '512MB',
+});
 // Every input of the seeding is in the name, so a database seeded otherwise is never reused.
 const tag = (x) => String(x).replace('.', '_');
 const name = `bench_s${tag(scale)}_r${seed}${tombstones === null ? '' : `_t${tag(tombstones)}`}`;
 const url = withDatabase(adminUrl, name);
 const offUrl = withDatabase(adminUrl, `${name}_off`);
-
-const sql = async (target, text, params) => {
-  const client = new pg.Client({ connectionString: target });
-  await client.connect();
-  try {
-    return (await client.query(text, params)).rows;
-  } finally {
-    await client.end();
-  }
-};
 
 async function prepare() {
   await createDatabaseIfMissing(adminUrl, name);
