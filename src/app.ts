@@ -15,6 +15,7 @@ import { openDatabase } from './db/database.js';
 import { connectionLimits, initORM } from './db/orm.config.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
 import { admissionPlugin } from './graphql/admission.plugin.js';
+import { compiledExecutor } from './graphql/compiled.executor.js';
 import { documentBoundsRule } from './graphql/document-bounds.rule.js';
 import { createFormatError } from './graphql/format-error.js';
 import { toGlobalId } from './graphql/global-id.js';
@@ -171,7 +172,8 @@ function createApollo(
 ): ApolloServer<GraphQLContext> {
   const development = config.nodeEnv === 'development';
   return new ApolloServer<GraphQLContext>({
-    schema,
+    // Execution only: parsing, validation and the plugins below stay Apollo's (see compiledExecutor).
+    gateway: compiledExecutor(schema, config.execution),
     includeStacktraceInErrorResponses: development,
     introspection: config.nodeEnv !== 'production',
     // Request bodies are already capped; these bound the parser's and validation's work on
