@@ -17,6 +17,8 @@ The database is DATABASE_URL, or else the embedded PostgreSQL in DATA_DIR (defau
 shared with the server when it runs. Ctrl-C stops after the current batch; run it again
 to continue.`;
 
+const MAX_AGE_SECONDS = 36_500 * 86_400;
+
 /** A command line that cannot run; the message says why, the usage says how. */
 export class UsageError extends Error {}
 
@@ -62,6 +64,8 @@ export function parsePurgeArgs(argv: readonly string[], knownTypes: readonly str
   if (olderThanSeconds === undefined) {
     throw new UsageError(`--older-than takes a duration such as 90s, 30m, 12h or 30d, not "${olderThan}".`);
   }
+  // Beyond this the cutoff would precede any date a JavaScript Date can hold.
+  if (olderThanSeconds > MAX_AGE_SECONDS) throw new UsageError('--older-than is at most 36500d (100 years).');
   const types = new Set<string>();
   for (const name of (values.type ?? []).flatMap((value) => value.split(','))) {
     const known = knownTypes.find((type) => type.toLowerCase() === name.trim().toLowerCase());
