@@ -18,7 +18,6 @@ import { admissionPlugin } from './graphql/admission.plugin.js';
 import { compiledExecutor } from './graphql/compiled.executor.js';
 import { documentBoundsRule } from './graphql/document-bounds.rule.js';
 import { createFormatError } from './graphql/format-error.js';
-import { toGlobalId } from './graphql/global-id.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
 import { textInputPlugin } from './graphql/text-input.plugin.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
@@ -29,9 +28,9 @@ import {
   assertSoftDeleteSetup,
   GATED_TOMBSTONE_FIELDS,
   INCLUDE_DELETED_ARGUMENT,
-  SoftDelete,
-  softDeleteCascades,
+  type SoftDelete,
 } from './soft-delete/index.js';
+import { createSoftDelete } from './soft-delete.setup.js';
 
 /** A running Tombstone server. */
 export interface App {
@@ -77,11 +76,7 @@ export async function startApp(
     gatedArguments: { [INCLUDE_DELETED_ARGUMENT]: Scope.auditRead },
     gatedFields: Object.fromEntries(GATED_TOMBSTONE_FIELDS.map((field) => [field, Scope.auditRead])),
   });
-  const softDelete = new SoftDelete({
-    cascades: softDeleteCascades(schema),
-    describe: describeRow,
-    filtersEnabled: config.softDeleteFilters,
-  });
+  const softDelete = createSoftDelete(schema, { filtersEnabled: config.softDeleteFilters });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   let orm: MikroORM | undefined;
   try {
@@ -156,12 +151,6 @@ export async function startApp(
     await database.stop();
     throw error;
   }
-}
-
-/** Clients know rows by their global ids; the toolkit's messages name them that way. */
-function describeRow(entity: string, id: unknown) {
-  const globalId = toGlobalId(entity, String(id));
-  return { label: `${entity} ${globalId}`, id: globalId };
 }
 
 function createApollo(
