@@ -73,10 +73,10 @@ export type Comment = Node & SoftDeletable & {
   deleteReason?: Maybe<Scalars['String']['output']>;
   /** When the row was deleted; null while it is live. */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Who deleted the row; null while it is live, or once that actor is gone. */
+  /** Who deleted the row; null while it is live, or once that actor is gone for good. */
   deletedBy?: Maybe<User>;
   id: Scalars['ID']['output'];
-  /** True once the row is deleted. Only an auditor's includeDeleted: true ever shows such a row. */
+  /** True once the row is deleted; only includeDeleted: true and a trash ever show such a row. */
   isDeleted: Scalars['Boolean']['output'];
   /** The comment this one replies to; null for a top-level comment. */
   parent?: Maybe<Comment>;
@@ -288,12 +288,18 @@ export type Post = Node & SoftDeletable & {
   deleteReason?: Maybe<Scalars['String']['output']>;
   /** When the row was deleted; null while it is live. */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Who deleted the row; null while it is live, or once that actor is gone. */
+  /** Who deleted the row; null while it is live, or once that actor is gone for good. */
   deletedBy?: Maybe<User>;
   id: Scalars['ID']['output'];
-  /** True once the row is deleted. Only an auditor's includeDeleted: true ever shows such a row. */
+  /** True once the row is deleted; only includeDeleted: true and a trash ever show such a row. */
   isDeleted: Scalars['Boolean']['output'];
   title: Scalars['String']['output'];
+};
+
+
+/** A post on the microblog. */
+export type PostCommentCountArgs = {
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -349,7 +355,9 @@ export type Query = {
   /**
    * Only deleted rows, most recently deleted first (all types, or those in `type`): what a
    * moderator can restore. Scope audit:read or content:moderate; the tombstone fields, and
-   * includeDeleted below, still need audit:read. Lists below a trash row show live rows by default.
+   * includeDeleted below, still need audit:read. Like every field, a trash row's fields depend on
+   * the row and their own arguments only: to-one fields show the stored parents as they are
+   * (deleted or not), lists and counts below take their own includeDeleted (live rows by default).
    */
   trash: TombstoneConnection;
   /** Looks a user up by global id or by username (exactly one of the two). */
@@ -434,18 +442,18 @@ export type RegisterInput = {
 
 /**
  * A row that can be deleted (tombstoned), restored and purged. Deleted rows are hidden from
- * everyone but auditors, whose includeDeleted: true shows them with these fields. The fields are
- * added to every @softDelete type.
+ * everyone but auditors, whose includeDeleted: true shows them with these fields. The
+ * @softDelete directive adds the interface and its fields to every soft-deletable type.
  */
 export type SoftDeletable = {
   /** Why the row was deleted, as its deleter wrote it. */
   deleteReason?: Maybe<Scalars['String']['output']>;
   /** When the row was deleted; null while it is live. */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Who deleted the row; null while it is live, or once that user is purged. */
+  /** Who deleted the row; null while it is live, or once that actor is gone for good. */
   deletedBy?: Maybe<User>;
   id: Scalars['ID']['output'];
-  /** True once the row is deleted. Only includeDeleted: true or the trash ever show such a row. */
+  /** True once the row is deleted; only includeDeleted: true and a trash ever show such a row. */
   isDeleted: Scalars['Boolean']['output'];
 };
 
@@ -487,7 +495,7 @@ export type User = Node & SoftDeletable & {
   deleteReason?: Maybe<Scalars['String']['output']>;
   /** When the row was deleted; null while it is live. */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Who deleted the row; null while it is live, or once that actor is gone. */
+  /** Who deleted the row; null while it is live, or once that actor is gone for good. */
   deletedBy?: Maybe<User>;
   displayName: Scalars['String']['output'];
   /** Only the user themself can read their email; everyone else gets null. */
@@ -497,7 +505,7 @@ export type User = Node & SoftDeletable & {
   /** Users this user follows, most recent follow first. */
   following: UserConnection;
   id: Scalars['ID']['output'];
-  /** True once the row is deleted. Only an auditor's includeDeleted: true ever shows such a row. */
+  /** True once the row is deleted; only includeDeleted: true and a trash ever show such a row. */
   isDeleted: Scalars['Boolean']['output'];
   /** The user's posts, newest first. */
   posts: PostConnection;
@@ -731,6 +739,12 @@ export type SoftDeleteDirectiveArgs = {
 
 export type SoftDeleteDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = SoftDeleteDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type SoftDeleteCountDirectiveArgs = {
+  of: Scalars['String']['input'];
+};
+
+export type SoftDeleteCountDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = SoftDeleteCountDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
   action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -768,7 +782,7 @@ export type CommentResolvers<ContextType = GraphQLContext, ParentType extends Re
   isDeleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType>;
   post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
-  replies?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<CommentRepliesArgs, 'first'>>;
+  replies?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<CommentRepliesArgs, 'first' | 'includeDeleted'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -823,8 +837,8 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
 export type PostResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Post'] = ResolversParentTypes['Post']> = {
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<PostCommentsArgs, 'first'>>;
+  commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<PostCommentCountArgs, 'includeDeleted'>>;
+  comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<PostCommentsArgs, 'first' | 'includeDeleted'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deleteReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -854,14 +868,14 @@ export type PurgePayloadResolvers<ContextType = GraphQLContext, ParentType exten
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditLog?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
-  comment?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType, RequireFields<QueryCommentArgs, 'id'>>;
-  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
-  post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
-  posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QueryPostsArgs, 'first'>>;
-  search?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'query'>>;
+  comment?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType, RequireFields<QueryCommentArgs, 'id' | 'includeDeleted'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id' | 'includeDeleted'>>;
+  post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id' | 'includeDeleted'>>;
+  posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QueryPostsArgs, 'first' | 'includeDeleted'>>;
+  search?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'includeDeleted' | 'query'>>;
   trash?: Resolver<ResolversTypes['TombstoneConnection'], ParentType, ContextType, RequireFields<QueryTrashArgs, 'first'>>;
-  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, Partial<QueryUserArgs>>;
-  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'includeDeleted'>>;
+  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first' | 'includeDeleted'>>;
   viewer?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 };
 
@@ -883,18 +897,18 @@ export type TombstoneEdgeResolvers<ContextType = GraphQLContext, ParentType exte
 
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   bio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<UserCommentsArgs, 'first'>>;
+  comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<UserCommentsArgs, 'first' | 'includeDeleted'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deleteReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deletedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  followers?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserFollowersArgs, 'first'>>;
-  following?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserFollowingArgs, 'first'>>;
+  followers?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserFollowersArgs, 'first' | 'includeDeleted'>>;
+  following?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserFollowingArgs, 'first' | 'includeDeleted'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isDeleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<UserPostsArgs, 'first'>>;
+  posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<UserPostsArgs, 'first' | 'includeDeleted'>>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -941,4 +955,5 @@ export type DirectiveResolvers<ContextType = GraphQLContext> = {
   public?: PublicDirectiveResolver<any, any, ContextType>;
   requiresScopes?: RequiresScopesDirectiveResolver<any, any, ContextType>;
   softDelete?: SoftDeleteDirectiveResolver<any, any, ContextType>;
+  softDeleteCount?: SoftDeleteCountDirectiveResolver<any, any, ContextType>;
 };
