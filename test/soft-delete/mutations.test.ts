@@ -213,8 +213,9 @@ describe('delete and restore payloads, for client caches', () => {
     );
     expect(post.data?.deletePost.author).toEqual({ id: gid.user(w.eve), posts: { totalCount: 0 } });
     // The post and its three remaining comments, the post first.
-    expect(post.data?.deletePost.deletedIds[0]).toBe(gid.post(w.evePost));
-    expect([...post.data?.deletePost.deletedIds].sort()).toEqual(
+    const deletedIds = post.data?.deletePost.deletedIds as string[];
+    expect(deletedIds[0]).toBe(gid.post(w.evePost));
+    expect([...deletedIds].sort()).toEqual(
       [gid.post(w.evePost), gid.comment(w.doraOnEve), gid.comment(w.eveTop)].sort(),
     );
     const back = await t.gql(
