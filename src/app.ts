@@ -96,10 +96,7 @@ export async function startApp(
       { migrate: true },
     );
     await softDelete.installDatabaseGuards(orm.em.fork());
-    assertSoftDeleteSetup(schema, softDelete, {
-      'Query.viewer': 'always live: a deleted user cannot authenticate',
-      'Query.trash': 'lists tombstones only',
-    });
+    assertSoftDeleteSetup(schema, softDelete);
     if (config.seedDemoData && (await seedDemoData(orm.em.fork())))
       log('Seeded demo data into the empty database.');
     const ready = orm;

@@ -60,11 +60,11 @@ describe('deletes', () => {
       ]),
     ).toHaveLength(1);
     const restored = await t.gql(
-      'mutation($id: ID!) { restorePost(id: $id) { commentCount } }',
+      'mutation($id: ID!) { restorePost(id: $id) { post { commentCount } } }',
       { id: gid.post(post) },
       { userId: author },
     );
-    expect(restored.data?.restorePost.commentCount).toBe(2);
+    expect(restored.data?.restorePost.post.commentCount).toBe(2);
   });
 
   it('of oneself stop later mutations of the same operation from acting as oneself', async () => {

@@ -40,7 +40,7 @@ export interface BatchResult {
   batchId: string;
   /** Rows restored or purged. */
   count: number;
-  /** Those rows, as `Entity:id`. */
+  /** Those rows, as `Entity:id`, the root first. */
   refs: string[];
   /**
    * Restore only: rows of the batch that stay deleted because a parent of theirs was deleted on
@@ -270,7 +270,9 @@ async function record(
   batchId: string,
   rows: RowSet,
 ): Promise<BatchResult> {
-  const refs = refsOf(rows);
+  // The root first, as a delete's result lists it.
+  const root = `${entityName}:${String(id)}`;
+  const refs = refsOf(rows).sort((x, y) => Number(y === root) - Number(x === root));
   await appendAuditEvent(run, {
     action,
     entityType: entityName,

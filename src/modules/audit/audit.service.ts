@@ -19,8 +19,9 @@ export type AuditEventRow = Row<AuditEvent>;
 export const SOFT_DELETABLE_TYPES = { USER: 'User', POST: 'Post', COMMENT: 'Comment' } as const;
 
 /**
- * Deleted rows, most recently deleted first, read in the `tombstones` scope: the rows and their
- * to-one parents are readable, lists below them default to live rows.
+ * Deleted rows, most recently deleted first, read in the `all` scope: the rows and their
+ * to-one parents are shown as they are; lists below them, like every list, take their own
+ * `includeDeleted` (live rows by default).
  */
 export async function listTrash(
   scope: ReadScope,
