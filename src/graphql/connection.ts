@@ -22,11 +22,19 @@ export interface Page {
   after: CursorKey | null;
 }
 
+/** One edge of a connection. */
+export interface Edge<TNode = unknown> {
+  cursor: string;
+  node: TNode;
+  [READ_SCOPE]: Visibility;
+}
+
 /** One page of a connection, shaped as the SDL's `XConnection` types. */
 export interface Connection<TNode = unknown> {
   /** The read scope the rows came from, so the fields below know their visibility mode. */
   [READ_SCOPE]: Visibility;
-  edges: { cursor: string; node: TNode; [READ_SCOPE]: Visibility }[];
+  /** Built only when the client selects them: a cursor per row costs an encoding each. */
+  edges: () => Edge<TNode>[] | Promise<Edge<TNode>[]>;
   nodes: TNode[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   /** Resolved only when the client selects it, so unselected counts cost no query. */
@@ -85,16 +93,17 @@ export function buildConnection<TRow, TNode, TKey = CursorKey>(
   encode: (key: TKey) => string = encodeCursor as unknown as (key: TKey) => string,
 ): Connection<TNode> {
   const pageRows = rows.slice(0, page.first);
-  const edges = pageRows.map((row) => ({
-    cursor: encode(keyOf(row)),
-    node: nodeOf(row),
-    [READ_SCOPE]: visibility,
-  }));
+  const cursor = (row: TRow) => encode(keyOf(row));
+  let edges: Edge<TNode>[] | undefined;
+  const last = pageRows.at(-1);
   return {
     [READ_SCOPE]: visibility,
-    edges,
-    nodes: edges.map((edge) => edge.node),
-    pageInfo: { hasNextPage: rows.length > page.first, endCursor: edges.at(-1)?.cursor ?? null },
+    edges: () => {
+      edges ??= pageRows.map((row) => ({ cursor: cursor(row), node: nodeOf(row), [READ_SCOPE]: visibility }));
+      return edges;
+    },
+    nodes: pageRows.map(nodeOf),
+    pageInfo: { hasNextPage: rows.length > page.first, endCursor: last === undefined ? null : cursor(last) },
     totalCount,
   };
 }
@@ -102,11 +111,11 @@ export function buildConnection<TRow, TNode, TKey = CursorKey>(
 /**
  * Resolvers every connection type shares. The compiled executor reads a property as it is, where
  * graphql-js's default resolver also calls functions and awaits promises: `totalCount` is a
- * function (so an unselected count costs no query), and `nodes`/`edges` may still be loading
- * (follows look their users up after the page).
+ * function (so an unselected count costs no query) and so is `edges` (so unselected cursors cost
+ * no encoding), and `nodes` may still be loading (follows look their users up after the page).
  */
 export const connectionResolvers = {
   totalCount: (connection: Connection) => connection.totalCount(),
   nodes: (connection: Connection) => connection.nodes,
-  edges: (connection: Connection) => connection.edges,
+  edges: (connection: Connection) => connection.edges(),
 };

@@ -41,9 +41,10 @@ export async function listFollows(
   return {
     ...connection,
     nodes: users as unknown as UserRow[],
-    edges: users.then((rows) =>
-      connection.edges.map((edge, i) => ({ ...edge, node: rows[i] as UserRow })),
-    ) as unknown as Connection<UserRow>['edges'],
+    edges: async () => {
+      const rows = await users;
+      return (await connection.edges()).map((edge, i) => ({ ...edge, node: rows[i] as UserRow }));
+    },
   };
 }
 
