@@ -4,6 +4,7 @@
  * path, while deletes, restores and purges work by batch. Imports nothing from the application.
  */
 export { type AuditAction, AuditEvent } from './audit-event.entity.js';
+export { CodedError, type CodedErrorHttp, type CodedErrorOptions } from './coded-error.js';
 export {
   HIDDEN_PARENT_SQLSTATE,
   invariantGuardsSql,
