@@ -61,6 +61,7 @@ describe('in development, client errors carry no stack trace', () => {
       'mutation { createPost(input: { title: "t", body: "b" }) { id } }',
       'UNAUTHENTICATED',
     ],
+    ['a subscription', 'subscription { posts { id } }', 'BAD_REQUEST'],
   ])('nor does %s', async (_, query, code) => {
     const res = await dev.gql(query);
     expect(codes(res)).toEqual([code]);
