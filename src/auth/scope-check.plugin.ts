@@ -1,6 +1,7 @@
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apollo/server';
 import { type GraphQLSchema, getVariableValues } from 'graphql';
-import { BadUserInputError, type CodedError, ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { type CodedError, ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { OperationLimitError } from '../graphql/operation-limit.error.js';
 import { walkOperation } from '../graphql/operation-walker.js';
 import type { CodedErrorHttp } from '../soft-delete/index.js';
 import { type Requirement, ScopeRules, satisfies } from './scope.directives.js';
@@ -59,7 +60,7 @@ export function scopeCheckPlugin<TContext extends object>(
             },
           );
           // An operation too large to walk whole is not judged on a part of it: it is refused.
-          if (!complete) return errorResponse([BadUserInputError.operationTooLarge()]);
+          if (!complete) return errorResponse([OperationLimitError.operationTooLarge()]);
           if (unmet.size === 0) return null;
           return errorResponse(
             [...unmet.values()].map((requirement) => refusal(requirement, viewer !== null)),

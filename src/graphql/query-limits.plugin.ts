@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { BadUserInputError } from '../errors.js';
+import { OperationLimitError } from './operation-limit.error.js';
 import { measureOperation } from './operation-size.js';
 
 /** Bounds on what one operation may ask for. */
@@ -37,13 +37,14 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
         async didResolveOperation(requestContext) {
           const totals = measureOperation(requestContext);
           if (totals === 'unknown') return;
-          if (totals === 'too large') throw BadUserInputError.operationTooLarge();
-          if (totals.depth > limits.maxDepth) throw BadUserInputError.tooDeep(totals.depth, limits.maxDepth);
+          if (totals === 'too large') throw OperationLimitError.operationTooLarge();
+          if (totals.depth > limits.maxDepth)
+            throw OperationLimitError.tooDeep(totals.depth, limits.maxDepth);
           if (totals.objects > limits.maxObjects && totals.largest) {
-            throw BadUserInputError.tooManyRows(totals.objects, limits.maxObjects, totals.largest);
+            throw OperationLimitError.tooManyRows(totals.objects, limits.maxObjects, totals.largest);
           }
           if (totals.aliases > limits.maxAliases) {
-            throw BadUserInputError.tooManyAliases(totals.aliases, limits.maxAliases);
+            throw OperationLimitError.tooManyAliases(totals.aliases, limits.maxAliases);
           }
         },
       };
