@@ -5,6 +5,7 @@ import { scopeDirectivesTypeDefs } from './auth/scope.directives.js';
 import { Scope } from './auth/scopes.js';
 import type { GraphQLContext } from './context.js';
 import type { Resolvers } from './generated/graphql.js';
+import { connectionResolvers } from './graphql/connection.js';
 import { DateTimeScalar } from './graphql/date-time.scalar.js';
 import { auditResolvers } from './modules/audit/audit.resolvers.js';
 import { commentResolvers } from './modules/comment/comment.resolvers.js';
@@ -23,8 +24,18 @@ export function loadTypeDefs(): string[] {
   return SDL_FILES.map((name) => readFileSync(new URL(`../schema/${name}.graphql`, import.meta.url), 'utf8'));
 }
 
+/** Every type shaped by `buildConnection`. */
+const CONNECTION_TYPES = [
+  'UserConnection',
+  'PostConnection',
+  'CommentConnection',
+  'TombstoneConnection',
+  'AuditEventConnection',
+] as const;
+
 const resolvers: Resolvers[] = [
   { DateTime: DateTimeScalar },
+  Object.fromEntries(CONNECTION_TYPES.map((type) => [type, connectionResolvers])),
   nodeResolvers,
   userResolvers,
   postResolvers,

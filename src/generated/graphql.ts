@@ -28,9 +28,15 @@ export type AuditAction =
 export type AuditEvent = {
   __typename?: 'AuditEvent';
   action: AuditAction;
-  /** Who acted; null once that user is purged (actorId keeps their id). */
+  /** The user who acted; null once that user is purged (actorId keeps their id), or when no user acted (see actorLabel). */
   actor?: Maybe<User>;
+  /** The global id of the user who acted; null when no user acted. */
   actorId?: Maybe<Scalars['ID']['output']>;
+  /**
+   * Who acted when it was not a user: `cli:purge` for the retention purge (`npm run purge`).
+   * Null for actions of users.
+   */
+  actorLabel?: Maybe<Scalars['String']['output']>;
   /** The deletion batch the action concerned: a delete creates it, a restore or purge names it. */
   batchId: Scalars['ID']['output'];
   createdAt: Scalars['DateTime']['output'];
@@ -738,6 +744,7 @@ export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends
   action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  actorLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   batchId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager, MetadataStorage, Options } from '@mikro-orm/core';
 import { wrap } from '@mikro-orm/core';
 import { appendAuditEvent, batchRoot } from './audit-log.js';
-import { assignBatch, collectDescendants, deleteRows, lockRow, type RowSet, refsOf } from './batch.sql.js';
+import { assignBatch, deleteRows, lockRow, type RowSet, refsOf, withRowsBeneath } from './batch.sql.js';
 import { installInvariantGuards } from './invariant.sql.js';
 import { blockedRows, clearBatch, lockBatch, rehome, tombstonedParent } from './restore.sql.js';
 import { SoftDeleteError } from './soft-delete.errors.js';
@@ -51,7 +51,10 @@ export interface BatchResult {
 
 /** Who acts, and for restore, whether they may touch the row. */
 export interface ActorOptions {
+  /** The acting user's id; null for an actor that is not a user. */
   actor: string | null;
+  /** Names an actor that is not a user in the audit log, e.g. `cli:purge`. */
+  actorLabel?: string | null;
   /** Called with the row's tombstone; `false` answers NOT_FOUND, as for an unknown row. */
   authorize?: (row: { deletedBy: string | null }) => boolean;
 }
@@ -194,7 +197,7 @@ export class SoftDelete {
       const blocked = await blockedRows(run, this.model, batchId);
       await rehome(run, this.model, blocked);
       const restored = await clearBatch(run, this.model, batchId);
-      const result = await record(run, 'restore', entityName, id, options.actor, batchId, restored);
+      const result = await record(run, 'restore', entityName, id, options, batchId, restored);
       const kept = [...blocked].flatMap(([entity, rows]) =>
         [...rows.keys()].map((key) => `${entity}:${key}`),
       );
@@ -217,16 +220,9 @@ export class SoftDelete {
       const run = sqlRunner(tx, tx.getTransactionContext());
       const row = await this.lockRoot(run, entityName, id, options, 'purge');
       const batchId = row.delete_batch as string;
-      const batch: RowSet = await lockBatch(run, this.model, batchId);
-      const below = await collectDescendants(
-        run,
-        this.model,
-        batch,
-        (edge) => edge.cascades || edge.required,
-      );
-      const rows = merge(batch, below);
+      const rows = await withRowsBeneath(run, this.model, await lockBatch(run, this.model, batchId));
       await deleteRows(run, this.model, rows);
-      return record(run, 'purge', entityName, id, options.actor, batchId, rows);
+      return record(run, 'purge', entityName, id, options, batchId, rows);
     });
   }
 
@@ -270,7 +266,7 @@ async function record(
   action: 'restore' | 'purge',
   entityName: string,
   id: unknown,
-  actor: string | null,
+  actor: ActorOptions,
   batchId: string,
   rows: RowSet,
 ): Promise<BatchResult> {
@@ -279,17 +275,12 @@ async function record(
     action,
     entityType: entityName,
     entityId: String(id),
-    actorId: actor,
+    actorId: actor.actor,
+    actorLabel: actor.actorLabel ?? null,
     reason: null,
     batchId,
     refs,
     at: new Date(),
   });
   return { batchId, count: refs.length, refs };
-}
-
-function merge(a: RowSet, b: RowSet): RowSet {
-  const merged: RowSet = new Map([...a].map(([entity, ids]) => [entity, [...ids]]));
-  for (const [entity, ids] of b) merged.set(entity, [...(merged.get(entity) ?? []), ...ids]);
-  return merged;
 }
