@@ -18,6 +18,7 @@ import { admissionPlugin } from './graphql/admission.plugin.js';
 import { compiledExecutor } from './graphql/compiled.executor.js';
 import { documentBoundsRule } from './graphql/document-bounds.rule.js';
 import { createFormatError } from './graphql/format-error.js';
+import { noSubscriptionsPlugin } from './graphql/no-subscriptions.plugin.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
 import { textInputPlugin } from './graphql/text-input.plugin.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
@@ -116,6 +117,7 @@ export async function startApp(
           ),
         health: healthProbe(() => ready.em.getConnection().execute('select 1'), config.healthzTimeoutMs),
         maxRequestBytes: config.maxRequestBytes,
+        cors: config.cors,
       }),
     );
     await new Promise<void>((resolve, reject) => {
@@ -169,10 +171,14 @@ function createApollo(
     // Apollo's own SIGINT/SIGTERM handler would stop it in parallel with App.stop() and then
     // re-send the signal; the process owner (server.ts) decides the shutdown order.
     stopOnTerminationSignals: false,
+    // Browsers may call the API from other origins (CORS); this keeps a cross-site page from
+    // sending it requests that skip the CORS preflight (Apollo's default, stated for the reader).
+    csrfPrevention: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       // Cache hints are unused, and the plugin costs throughput on wide responses.
       ApolloServerPluginCacheControlDisabled(),
+      noSubscriptionsPlugin(),
       queryLimitsPlugin(config.limits),
       textInputPlugin(),
       scopeCheckPlugin<GraphQLContext>((context) => context.viewer),

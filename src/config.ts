@@ -4,6 +4,7 @@ import type { AdmissionLimits } from './graphql/admission.plugin.js';
 import type { CompiledExecutionOptions } from './graphql/compiled.executor.js';
 import type { DocumentBounds } from './graphql/document-bounds.rule.js';
 import type { QueryLimits } from './graphql/query-limits.plugin.js';
+import { type CorsOptions, DEVELOPMENT_ORIGINS, isOriginPattern } from './http/cors.js';
 import type { SearchLimits } from './modules/post/post.search.js';
 
 /** Everything the server reads from its environment, validated once at startup. */
@@ -34,6 +35,11 @@ export interface AppConfig {
   admission: AdmissionLimits;
   /** Largest accepted request body, in bytes. */
   maxRequestBytes: number;
+  /**
+   * Browser origins allowed to call the API (`CORS_ORIGINS`). Unset: every `http://localhost:*`
+   * and `http://127.0.0.1:*` origin outside production, none in production.
+   */
+  cors: CorsOptions;
   /** On SIGTERM/SIGINT, how long in-flight requests may take before their connections are closed. */
   shutdownGraceMs: number;
   /** `/healthz` answers 503 when the database has not answered within this many milliseconds. */
@@ -90,6 +96,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`JWT_MAX_TTL must be a duration from 1m to 365d (e.g. 24h), not "${env.JWT_MAX_TTL}".`);
   }
 
+  const corsOrigins =
+    env.CORS_ORIGINS === undefined
+      ? nodeEnv === 'production'
+        ? []
+        : [...DEVELOPMENT_ORIGINS]
+      : env.CORS_ORIGINS.split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean);
+  const badOrigins = corsOrigins.filter((origin) => !isOriginPattern(origin));
+  if (badOrigins.length > 0) {
+    problems.push(
+      `CORS_ORIGINS must list origins such as https://app.example.com or http://localhost:* (no path, no trailing slash), not ${badOrigins.map((o) => `"${o}"`).join(', ')}.`,
+    );
+  }
+
   const databasePoolSize = int('DB_POOL_SIZE', 10, 1, 1_000);
   const config: AppConfig = {
     nodeEnv,
@@ -125,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxWaitMs: int('ADMISSION_MAX_WAIT_MS', 1_000, 0, 600_000),
     },
     maxRequestBytes: int('MAX_REQUEST_BYTES', 100_000, 1_000, 10_000_000),
+    cors: { origins: corsOrigins },
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     healthzTimeoutMs: int('HEALTHZ_TIMEOUT_MS', 2_000, 1, 60_000),
     softDeleteFilters: env.SOFT_DELETE_FILTERS !== 'off',

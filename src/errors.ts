@@ -1,37 +1,43 @@
-import { HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { CodedError, type CodedErrorHttp } from './soft-delete/index.js';
 
 /**
  * The error vocabulary clients see. Each class fixes one `extensions.code`; messages are built by
- * the named static factories so the same situation always reads the same way.
+ * the named static factories so the same situation always reads the same way. The base class is
+ * the toolkit's, which its `SoftDeleteError` shares.
  */
-export abstract class CodedError extends GraphQLError {
-  constructor(
-    message: string,
-    code: string,
-    httpStatus?: number,
-    options: { cause?: unknown; extensions?: Record<string, unknown> } = {},
-  ) {
-    super(message, {
-      extensions: { code, ...(httpStatus ? { http: { status: httpStatus } } : {}), ...options.extensions },
-      originalError: options.cause instanceof Error ? options.cause : undefined,
-    });
-  }
-}
+export { CodedError };
 
 /** The request's input is wrong: a malformed id or cursor, a value out of range, an invalid field. */
 export class BadUserInputError extends CodedError {
-  /** @param options.httpStatus set it (400) when the error is thrown before execution, where Apollo would answer 500 */
-  constructor(message: string, options?: { cause?: unknown; httpStatus?: number }) {
-    super(message, 'BAD_USER_INPUT', options?.httpStatus, options);
+  /**
+   * @param options.httpStatus set it (400) when the error is thrown before execution, where Apollo would answer 500
+   * @param options.extensions more for the client, e.g. the numbers of a limit
+   */
+  constructor(
+    message: string,
+    options?: { cause?: unknown; httpStatus?: number; extensions?: Record<string, unknown> },
+  ) {
+    super(message, 'BAD_USER_INPUT', {
+      cause: options?.cause,
+      http: options?.httpStatus ? { status: options.httpStatus } : undefined,
+      extensions: options?.extensions,
+    });
   }
 
   static invalidId(expected?: string): BadUserInputError {
     return new BadUserInputError(expected ? `Not a valid ${expected} id.` : 'Not a valid id.');
   }
 
-  static invalidCursor(): BadUserInputError {
-    return new BadUserInputError('Invalid cursor: pass an `endCursor` or edge `cursor` from the same list.');
+  /** @param list the list (schema coordinate) the cursor was given to, e.g. `Query.users` */
+  static invalidCursor(list: string): BadUserInputError {
+    return new BadUserInputError(
+      `Invalid cursor for ${list}: pass an \`endCursor\` or edge \`cursor\` from an earlier page of ${list}.`,
+    );
+  }
+
+  /** A `DateTime` input that is not an ISO-8601 instant. */
+  static invalidDateTime(): BadUserInputError {
+    return new BadUserInputError('DateTime must be an ISO-8601 instant such as 2026-11-21T08:00:00.000Z.');
   }
 
   static outOfRange(argument: string, min: number, max: number): BadUserInputError {
@@ -67,25 +73,59 @@ export class BadUserInputError extends CodedError {
   }
 }
 
-/** No valid credentials: a bad, expired or malformed token, or an operation that needs a viewer. */
+/**
+ * No valid credentials: a bad, expired or malformed token, or an operation that needs a viewer.
+ * HTTP 401 with the `WWW-Authenticate` challenge of RFC 6750.
+ */
 export class UnauthenticatedError extends CodedError {
-  constructor(message: string) {
-    super(message, 'UNAUTHENTICATED', 401);
+  /** @param challenge the `WWW-Authenticate` value */
+  constructor(message: string, challenge: string, extensions?: Record<string, unknown>) {
+    super(message, 'UNAUTHENTICATED', {
+      http: { status: 401, headers: new Map([['www-authenticate', challenge]]) },
+      extensions,
+    });
   }
 
+  /** The token is malformed, badly signed, expired, too long-lived, or its user is gone. */
   static invalidToken(): UnauthenticatedError {
-    return new UnauthenticatedError('The bearer token is invalid or expired.');
+    const message = 'The bearer token is invalid or expired.';
+    return new UnauthenticatedError(
+      message,
+      bearerChallenge({ error: 'invalid_token', description: message }),
+    );
   }
 
+  /** An anonymous request to an operation that needs a viewer. */
   static required(): UnauthenticatedError {
-    return new UnauthenticatedError('This operation needs an authenticated viewer.');
+    return new UnauthenticatedError('This operation needs an authenticated viewer.', bearerChallenge({}));
   }
+
+  /** An anonymous request selects `coordinate`, which needs a viewer (with one of `scopes`). */
+  static fieldNeedsViewer(coordinate: string, scopes: string): UnauthenticatedError {
+    return new UnauthenticatedError(
+      `${coordinate} needs an authenticated viewer${scopes ? ` with scope ${scopes}` : ''}.`,
+      bearerChallenge({}),
+      { coordinate },
+    );
+  }
+}
+
+/**
+ * A `WWW-Authenticate: Bearer` challenge (RFC 6750 §3). A request without credentials gets no
+ * error code; quotes and backslashes cannot occur in our descriptions, which RFC 6750 forbids.
+ */
+function bearerChallenge(options: { error?: string; description?: string }): string {
+  const params = [
+    options.error && `error="${options.error}"`,
+    options.description && `error_description="${options.description}"`,
+  ].filter(Boolean);
+  return params.length > 0 ? `Bearer ${params.join(', ')}` : 'Bearer';
 }
 
 /** Authenticated, but not allowed to do this. */
 export class ForbiddenError extends CodedError {
-  constructor(message: string) {
-    super(message, 'FORBIDDEN');
+  constructor(message: string, options?: { extensions?: Record<string, unknown>; http?: CodedErrorHttp }) {
+    super(message, 'FORBIDDEN', options);
   }
 
   static notOwner(what: string): ForbiddenError {
@@ -100,6 +140,20 @@ export class ForbiddenError extends CodedError {
 
   static missingScope(scope: string): ForbiddenError {
     return new ForbiddenError(`This operation needs scope ${scope}.`);
+  }
+
+  /**
+   * The viewer selects `coordinate` without the scopes it needs. Raised before execution, so it
+   * answers HTTP 403 with RFC 6750's `insufficient_scope` challenge.
+   */
+  static fieldNeedsScope(coordinate: string, scopes: string): ForbiddenError {
+    return new ForbiddenError(`${coordinate} needs scope ${scopes}.`, {
+      extensions: { coordinate },
+      http: {
+        status: 403,
+        headers: new Map([['www-authenticate', bearerChallenge({ error: 'insufficient_scope' })]]),
+      },
+    });
   }
 }
 
@@ -117,7 +171,7 @@ export class NotFoundError extends CodedError {
 /** The request conflicts with the current state, e.g. a username that is already taken. */
 export class ConflictError extends CodedError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'CONFLICT', undefined, options);
+    super(message, 'CONFLICT', options);
   }
 
   static taken(field: string, options?: { cause?: unknown }): ConflictError {
@@ -140,7 +194,7 @@ export class ConflictError extends CodedError {
  */
 export class ConcurrentUpdateError extends CodedError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'CONCURRENT_UPDATE', undefined, { ...options, extensions: { retryable: true } });
+    super(message, 'CONCURRENT_UPDATE', { ...options, extensions: { retryable: true } });
   }
 
   static gaveUp(attempts: number, options?: { cause?: unknown }): ConcurrentUpdateError {
@@ -157,7 +211,7 @@ export class ConcurrentUpdateError extends CodedError {
  */
 export class TimeoutError extends CodedError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'TIMEOUT', undefined, { ...options, extensions: { retryable: true } });
+    super(message, 'TIMEOUT', { ...options, extensions: { retryable: true } });
   }
 
   static statement(options?: { cause?: unknown }): TimeoutError {
@@ -174,13 +228,10 @@ export class TimeoutError extends CodedError {
  */
 export class ServerOverloadedError extends CodedError {
   constructor(message: string, retryAfterSeconds: number) {
-    super(message, 'SERVER_OVERLOADED', undefined, {
-      extensions: {
-        retryable: true,
-        retryAfterSeconds,
-        // Apollo turns these into the response's status and headers (and leaves them out of the body).
-        http: { status: 503, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
-      },
+    super(message, 'SERVER_OVERLOADED', {
+      extensions: { retryable: true, retryAfterSeconds },
+      // Apollo turns this into the response's status and headers (and leaves it out of the body).
+      http: { status: 503, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
     });
   }
 
@@ -198,10 +249,52 @@ export class ServerOverloadedError extends CodedError {
  */
 export class ClientClosedRequestError extends CodedError {
   constructor(message: string) {
-    super(message, 'CLIENT_CLOSED_REQUEST', 499);
+    super(message, 'CLIENT_CLOSED_REQUEST', { http: { status: 499 } });
   }
 
   static disconnected(): ClientClosedRequestError {
     return new ClientClosedRequestError('The client closed the connection; the operation was stopped.');
+  }
+}
+
+/**
+ * The HTTP request itself cannot be served as sent: a body over the size limit or not valid
+ * JSON, or an operation type the server does not offer (subscriptions). Apollo Server uses the
+ * same code for the requests it refuses (a mutation over GET, a missing query).
+ */
+export class BadRequestError extends CodedError {
+  constructor(message: string, httpStatus: number) {
+    super(message, 'BAD_REQUEST', { http: { status: httpStatus } });
+  }
+
+  static bodyTooLarge(maxBytes: number): BadRequestError {
+    return new BadRequestError(`The request body is larger than ${maxBytes} bytes.`, 413);
+  }
+
+  static invalidJson(): BadRequestError {
+    return new BadRequestError('The request body is not valid JSON.', 400);
+  }
+
+  /** A `subscription` operation: this server answers queries and mutations only, over HTTP. */
+  static subscriptionsNotOffered(): BadRequestError {
+    return new BadRequestError(
+      'Subscriptions are not offered by this server; send a query or a mutation.',
+      400,
+    );
+  }
+}
+
+/**
+ * Something went wrong on the server's side. Only the masked form reaches clients outside
+ * development; the real error goes to the log.
+ */
+export class InternalServerError extends CodedError {
+  constructor(message: string) {
+    super(message, 'INTERNAL_SERVER_ERROR', { http: { status: 500 } });
+  }
+
+  /** What a client learns of an unexpected error. */
+  static masked(): InternalServerError {
+    return new InternalServerError('Internal server error.');
   }
 }

@@ -1,4 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BadRequestError,
+  BadUserInputError,
+  CodedError,
+  NotFoundError,
+  UnauthenticatedError,
+} from '../src/errors.js';
+import { SoftDeleteError, CodedError as ToolkitCodedError } from '../src/soft-delete/index.js';
 import { fixtures } from './support/fixtures.js';
 import { gid } from './support/ids.js';
 import { codes, type GqlResponse, startTestApp, type TestApp } from './support/test-app.js';
@@ -53,6 +61,7 @@ describe('in development, client errors carry no stack trace', () => {
       'mutation { createPost(input: { title: "t", body: "b" }) { id } }',
       'UNAUTHENTICATED',
     ],
+    ['a subscription', 'subscription { posts { id } }', 'BAD_REQUEST'],
   ])('nor does %s', async (_, query, code) => {
     const res = await dev.gql(query);
     expect(codes(res)).toEqual([code]);
@@ -104,5 +113,20 @@ describe('suggestions ("Did you mean …?")', () => {
     expect(res.errors?.length).toBeGreaterThan(0);
     expect(messages(res)).not.toMatch(/Did you mean/);
     expect(messages(res)).not.toContain(name);
+  });
+});
+
+describe('one error vocabulary', () => {
+  it("shares one base between the toolkit's errors and the application's", () => {
+    expect(CodedError).toBe(ToolkitCodedError);
+    for (const error of [
+      SoftDeleteError.notFound('Post'),
+      NotFoundError.entity('Post'),
+      BadUserInputError.invalidDateTime(),
+      UnauthenticatedError.invalidToken(),
+      BadRequestError.subscriptionsNotOffered(),
+    ]) {
+      expect(error).toBeInstanceOf(CodedError);
+    }
   });
 });

@@ -50,13 +50,34 @@ describe('object limit', () => {
     expect(tooMany.errors?.[0]?.message).toContain('5050 rows');
   });
 
-  it('counts default page sizes and skips what @skip excludes', async () => {
-    // posts (20) × comments (20) × replies (20) = 20 + 400 + 8000.
-    const defaults = '{ posts { nodes { comments { nodes { replies { totalCount } } } } } }';
-    expect(codes(await t.gql(defaults))).toEqual(['BAD_USER_INPUT']);
-    const skipped = `query($skip: Boolean!) { posts { nodes { comments { nodes { replies @skip(if: $skip) { totalCount } } } } } }`;
-    expect((await t.gql(skipped, { skip: true })).errors).toBeUndefined();
-    expect(codes(await t.gql(skipped, { skip: false }))).toEqual(['BAD_USER_INPUT']);
+  it('keeps a thread without `first` within the limit: nested lists default to 5, replies to 2', async () => {
+    // users 20 → posts 5 → comments 5 → replies 2 → replies 2: 20 + 100 + 500 + 1,000 + 2,000.
+    const thread = (levels: number) =>
+      `{ users { nodes { posts { nodes { comments { nodes { id ${'replies { nodes { id '.repeat(levels - 1)}replies { totalCount }${' } }'.repeat(levels - 1)} } } } } } } }`;
+    expect((await t.gql(thread(2))).errors).toBeUndefined();
+    // A fourth level of comments: + 4,000 rows.
+    const tooMany = await t.gql(thread(3));
+    expect(tooMany.status).toBe(400);
+    expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
+    const path = 'users.nodes.posts.nodes.comments.nodes.replies.nodes.replies.nodes.replies';
+    expect(tooMany.errors?.[0]?.message).toBe(
+      `The operation asks for up to 7620 rows; the limit is 5000. \`${path}\` alone asks for up to 4000 (its page size times the rows above it). Ask for smaller pages.`,
+    );
+    expect(tooMany.errors?.[0]?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      rows: 7620,
+      maxRows: 5000,
+      largest: { path, rows: 4000 },
+    });
+  });
+
+  it('names the largest list by its response keys, aliases included, and skips what @skip excludes', async () => {
+    const query = `query($skip: Boolean!) { feed: posts(first: 50) { nodes { comments(first: 50) { nodes { id } } a: author { posts(first: 100) @skip(if: $skip) { totalCount } } } } }`;
+    // 50 + 2,500 (+ 5,000 for the authors' posts unless skipped).
+    expect((await t.gql(query, { skip: true })).errors).toBeUndefined();
+    const res = await t.gql(query, { skip: false });
+    expect(res.errors?.[0]?.extensions?.largest).toEqual({ path: 'feed.nodes.a.posts', rows: 5000 });
+    expect(res.errors?.[0]?.extensions?.rows).toBe(7550);
   });
 });
 

@@ -1,18 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCursor } from '../src/graphql/connection.js';
+import { encodeCursor } from '../src/graphql/cursor.js';
 import { toGlobalId } from '../src/graphql/global-id.js';
 import { fixtures, minute } from './support/fixtures.js';
 import { codes, type GqlResponse, startTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
 let userId: number;
+let threadId: number;
 const TOTAL = 45;
 beforeAll(async () => {
   t = await startTestApp();
   const f = fixtures(t);
   userId = await f.user('prolific');
   // Pairs of posts share a timestamp, so the id tie-breaker is exercised on every page.
-  for (let i = 0; i < TOTAL; i++) await f.post(userId, `Post ${i}`, minute(Math.floor(i / 2)));
+  for (let i = 0; i < TOTAL; i++) threadId = await f.post(userId, `Post ${i}`, minute(Math.floor(i / 2)));
+  // The last post gets more comments and replies than the nested defaults; the user, followers.
+  let first = 0;
+  for (let i = 0; i < 7; i++) {
+    const id = await f.comment(threadId, userId, `Comment ${i}`, undefined, minute(101 + i));
+    first ||= id;
+  }
+  for (let i = 0; i < 4; i++) await f.comment(threadId, userId, `Reply ${i}`, first, minute(110 + i));
+  for (let i = 0; i < 7; i++) await f.follow(await f.user(`fan_${i}`, minute(i)), userId, minute(i));
 });
 afterAll(() => t?.stop());
 
@@ -93,7 +102,7 @@ describe('connections', () => {
 
   it('applies the same rules to nested connections', async () => {
     const q = `query($after: String) { user(id: "${toGlobalId('User', userId)}") { posts(first: 3, after: $after) { nodes { title } } } }`;
-    const cursor = encodeCursor({ createdAt: minute(1), id: 1 });
+    const cursor = encodeCursor('User.posts', { createdAt: minute(1), id: 1 });
     expect((await t.gql(q, { after: cursor })).errors).toBeUndefined();
     expect(codes(await t.gql(q, { after: '@@' }))).toEqual(['BAD_USER_INPUT']);
     expect(
@@ -101,5 +110,99 @@ describe('connections', () => {
         await t.gql(`{ user(id: "${toGlobalId('User', userId)}") { posts(first: 500) { totalCount } } }`),
       ),
     ).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('nested page sizes', () => {
+  it('default to 5 below an object (2 for replies), for an omitted and an explicit null `first` alike', async () => {
+    const query = (first: string) => /* GraphQL */ `{
+      post(id: "${toGlobalId('Post', threadId)}") {
+        comments${first} { totalCount nodes { replies${first} { totalCount nodes { id } } } }
+        author { posts${first} { nodes { id } } followers${first} { nodes { id } } }
+      }
+    }`;
+    for (const first of ['', '(first: null)']) {
+      const res = await t.gql(query(first));
+      expect(res.errors).toBeUndefined();
+      const post = res.data?.post;
+      expect(post.comments).toMatchObject({ totalCount: 7 });
+      expect(post.comments.nodes).toHaveLength(5);
+      expect(post.comments.nodes[0].replies.totalCount).toBe(4);
+      expect(post.comments.nodes[0].replies.nodes).toHaveLength(2);
+      expect(post.author.posts.nodes).toHaveLength(5);
+      expect(post.author.followers.nodes).toHaveLength(5);
+    }
+  });
+});
+
+describe('cursors are bound to their list', () => {
+  const userField = (field: string, args: string) =>
+    `user(id: "${toGlobalId('User', userId)}") { ${field}(${args}) { nodes { id } pageInfo { endCursor } } }`;
+  /** Each list's first page of two, and the query for a page after a given cursor. */
+  const lists = {
+    posts: {
+      first: '{ list: posts(first: 2) { nodes { id } pageInfo { endCursor } } }',
+      pick: (d: any) => d.list,
+    },
+    users: {
+      first: '{ list: users(first: 2) { nodes { id } pageInfo { endCursor } } }',
+      pick: (d: any) => d.list,
+    },
+    userPosts: { first: () => `{ ${userField('posts', 'first: 2')} }`, pick: (d: any) => d.user.posts },
+    followers: {
+      first: () => `{ ${userField('followers', 'first: 2')} }`,
+      pick: (d: any) => d.user.followers,
+    },
+    search: {
+      first: '{ list: search(query: "post", first: 2) { nodes { id } pageInfo { endCursor } } }',
+      pick: (d: any) => d.list,
+    },
+  };
+  const next = {
+    posts: () => 'query($after: String) { list: posts(first: 2, after: $after) { nodes { id } } }',
+    users: () => 'query($after: String) { list: users(first: 2, after: $after) { nodes { id } } }',
+    userPosts: () => `query($after: String) { ${userField('posts', 'first: 2, after: $after')} }`,
+    followers: () => `query($after: String) { ${userField('followers', 'first: 2, after: $after')} }`,
+    search: () =>
+      'query($after: String) { list: search(query: "post", first: 2, after: $after) { nodes { id } } }',
+  };
+  type List = keyof typeof lists;
+  const firstPage = async (list: List) => {
+    const { first, pick } = lists[list];
+    const res = await t.gql(typeof first === 'function' ? first() : first);
+    const connection = pick(res.data);
+    return { cursor: connection.pageInfo.endCursor as string, ids: connection.nodes.map((n: any) => n.id) };
+  };
+
+  it.each([
+    ['posts', 'users', 'Query.users'],
+    ['posts', 'followers', 'User.followers'],
+    ['users', 'followers', 'User.followers'],
+    ['followers', 'users', 'Query.users'],
+    ['userPosts', 'posts', 'Query.posts'],
+    ['posts', 'userPosts', 'User.posts'],
+    ['search', 'posts', 'Query.posts'],
+    ['posts', 'search', 'Query.search'],
+  ] as const)('refuses a %s cursor in %s with BAD_USER_INPUT naming %s', async (from, to, coordinate) => {
+    const res = await t.gql(next[to](), { after: (await firstPage(from)).cursor });
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors?.[0]?.message).toContain(`Invalid cursor for ${coordinate}`);
+  });
+
+  it.each(Object.keys(lists) as List[])(
+    'accepts a %s cursor in its own list, for the next page',
+    async (list) => {
+      const { cursor, ids } = await firstPage(list);
+      const res = await t.gql(next[list](), { after: cursor });
+      expect(res.errors).toBeUndefined();
+      const nodes = lists[list].pick(res.data).nodes.map((n: any) => n.id);
+      expect(nodes).toHaveLength(2);
+      expect(nodes.filter((id: string) => ids.includes(id))).toEqual([]);
+    },
+  );
+
+  it('refuses a cursor in the format before lists were bound (a bare position)', async () => {
+    const bare = Buffer.from(`${minute(1).getTime()}:1`, 'utf8').toString('base64url');
+    expect(codes(await t.gql(next.posts(), { after: bare }))).toEqual(['BAD_USER_INPUT']);
   });
 });

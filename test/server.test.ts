@@ -42,7 +42,7 @@ describe('internal errors', () => {
   it('are masked outside development: no message details, no stack trace, no SQL', async () => {
     const prod = await startTestApp({ nodeEnv: 'production' });
     try {
-      await fixtures(prod).user('masked');
+      const userId = await fixtures(prod).user('masked');
       // Break the database under the running server so that a read fails inside PostgreSQL.
       await prod.sql('alter table users rename column created_at to created_at_gone');
       const res = await prod.gql('{ users { nodes { displayName } } }');
@@ -52,6 +52,12 @@ describe('internal errors', () => {
         extensions: { code: 'INTERNAL_SERVER_ERROR' },
       });
       expect(JSON.stringify(res)).not.toMatch(/created_at|select|stacktrace|\.ts:/i);
+      // Failing while the request's viewer is looked up, before Apollo runs the operation.
+      const viewer = await prod.gql('{ viewer { id } }', {}, { userId });
+      expect(viewer.status).toBe(500);
+      expect(viewer.errors).toEqual([
+        { message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      ]);
     } finally {
       await prod.stop();
     }

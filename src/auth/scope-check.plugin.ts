@@ -1,6 +1,9 @@
-import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
-import { type GraphQLFormattedError, type GraphQLSchema, getVariableValues } from 'graphql';
+import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apollo/server';
+import { type GraphQLSchema, getVariableValues } from 'graphql';
+import { type CodedError, ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { OperationLimitError } from '../graphql/operation-limit.error.js';
 import { walkOperation } from '../graphql/operation-walker.js';
+import type { CodedErrorHttp } from '../soft-delete/index.js';
 import { type Requirement, ScopeRules, satisfies } from './scope.directives.js';
 import type { Viewer } from './viewer.js';
 
@@ -12,7 +15,8 @@ import type { Viewer } from './viewer.js';
  * requirement applies when it is given a value other than null or false (`includeDeleted: true`).
  *
  * Any violation rejects the whole operation: no data, one error per coordinate, code
- * UNAUTHENTICATED (HTTP 401) for an anonymous request, FORBIDDEN (HTTP 403) otherwise.
+ * UNAUTHENTICATED (HTTP 401, with a `WWW-Authenticate: Bearer` challenge) for an anonymous
+ * request, FORBIDDEN (HTTP 403, `Bearer error="insufficient_scope"`) otherwise.
  *
  * @param viewerOf reads the viewer from the request's context
  */
@@ -56,38 +60,35 @@ export function scopeCheckPlugin<TContext extends object>(
             },
           );
           // An operation too large to walk whole is not judged on a part of it: it is refused.
-          if (!complete) {
-            return {
-              http: { status: 400, headers: new HeaderMap() },
-              body: {
-                kind: 'single',
-                singleResult: {
-                  errors: [
-                    { message: 'The operation is too large to run.', extensions: { code: 'BAD_USER_INPUT' } },
-                  ],
-                },
-              },
-            };
-          }
+          if (!complete) return errorResponse([OperationLimitError.operationTooLarge()]);
           if (unmet.size === 0) return null;
-          const errors = [...unmet.values()].map((requirement) => describe(requirement, viewer !== null));
-          return {
-            http: { status: viewer ? 403 : 401, headers: new HeaderMap() },
-            body: { kind: 'single', singleResult: { errors } },
-          };
+          return errorResponse(
+            [...unmet.values()].map((requirement) => refusal(requirement, viewer !== null)),
+          );
         },
       };
     },
   };
 }
 
-function describe(requirement: Requirement, authenticated: boolean): GraphQLFormattedError {
+/** The error for a requirement the viewer does not meet. */
+function refusal(requirement: Requirement, authenticated: boolean): UnauthenticatedError | ForbiddenError {
   const scopes = requirement.anyOf.map((all) => all.join(' and ')).join(', or ');
-  const needs = scopes ? `scope ${scopes}` : 'an authenticated viewer';
-  return {
-    message: authenticated
-      ? `${requirement.coordinate} needs ${needs}.`
-      : `${requirement.coordinate} needs an authenticated viewer${scopes ? ` with scope ${scopes}` : ''}.`,
-    extensions: { code: authenticated ? 'FORBIDDEN' : 'UNAUTHENTICATED', coordinate: requirement.coordinate },
-  };
+  if (!authenticated) return UnauthenticatedError.fieldNeedsViewer(requirement.coordinate, scopes);
+  return ForbiddenError.fieldNeedsScope(requirement.coordinate, scopes);
+}
+
+/**
+ * The response for an operation refused before execution: the errors' own HTTP status and
+ * headers (401 with its challenge, 403, 400), the rest of each error as the client sees it.
+ */
+function errorResponse(errors: CodedError[]): GraphQLResponse {
+  const http = { status: 400, headers: new HeaderMap() };
+  const formatted = errors.map((error) => {
+    const { http: errorHttp, ...extensions } = error.extensions as { http?: CodedErrorHttp };
+    if (errorHttp?.status) http.status = errorHttp.status;
+    for (const [name, value] of errorHttp?.headers ?? []) http.headers.set(name, value);
+    return { message: error.message, extensions };
+  });
+  return { http, body: { kind: 'single', singleResult: { errors: formatted } } };
 }

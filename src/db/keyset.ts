@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import type { CursorKey, Page } from '../graphql/connection.js';
+import type { Page } from '../graphql/connection.js';
+import type { CursorKey } from '../graphql/cursor.js';
 import { type Row, readRows, rowQuery, type Visibility } from '../soft-delete/index.js';
 
 /** Rows that keyset pagination can page through: ordered by `(createdAt, id)`. */

@@ -618,8 +618,11 @@ export type UserPostsArgs = {
 };
 
 /**
- * A page of users. `first` defaults to 20 and may be 0–100 (0 returns no rows, only `totalCount`);
- * `after` takes an `endCursor` or edge `cursor` from an earlier page of the same list.
+ * A page of users. `first` may be 0–100 (0 returns no rows, only `totalCount`); left out, it is the
+ * field's default: 20 for lists at the root, 5 for lists below an object (2 for `replies`), so that
+ * nested lists without `first` stay within the row limit. `after` takes an `endCursor` or edge
+ * `cursor` from an earlier page of the same list (the same field); a cursor of another list is
+ * refused with BAD_USER_INPUT.
  */
 export type UserConnection = {
   __typename?: 'UserConnection';

@@ -1,25 +1,37 @@
+import type { GraphQLArgument, GraphQLObjectType } from 'graphql';
 import { BadUserInputError } from '../errors.js';
 import { READ_SCOPE, type Visibility } from '../soft-delete/index.js';
+import { type CursorFormat, type CursorKey, decodeCursor, encodeCursor, KEYSET_CURSOR } from './cursor.js';
 
-/** `first` when the client gives none. */
+/** `first` when neither the client nor the field's SDL gives one. */
 export const DEFAULT_PAGE_SIZE = 20;
 /** The largest `first` a client may ask for. */
 export const MAX_PAGE_SIZE = 100;
 
-/** The position of a row in a list ordered by `(createdAt, id)`: what a cursor encodes. */
-export interface CursorKey {
-  createdAt: Date;
-  id: number;
-  /** The row's type, for lists that mix types (the trash). */
-  kind?: string;
+/**
+ * The page size a connection field uses when `first` is omitted or null: the default its SDL
+ * declares (`first: Int = 5`), so the schema tells clients, and the row limit counts, what the
+ * resolver will do.
+ */
+export function defaultPageSize(field: { args: readonly GraphQLArgument[] }): number {
+  const declared = field.args.find((arg) => arg.name === 'first')?.defaultValue;
+  return typeof declared === 'number' ? declared : DEFAULT_PAGE_SIZE;
 }
 
 /** The validated paging arguments of one connection field. */
-export interface Page {
+export interface Page<TKey = CursorKey> {
   /** How many rows to return (0–{@link MAX_PAGE_SIZE}). */
   first: number;
   /** Return rows strictly after this position; `null` starts at the beginning. */
-  after: CursorKey | null;
+  after: TKey | null;
+  /** The list's schema coordinate (`User.posts`): its cursors carry it, and only its cursors are accepted. */
+  list: string;
+}
+
+/** Where a connection field sits in the schema: the part of `GraphQLResolveInfo` paging reads. */
+export interface ListField {
+  parentType: GraphQLObjectType;
+  fieldName: string;
 }
 
 /** One edge of a connection. */
@@ -43,33 +55,23 @@ export interface Connection<TNode = unknown> {
 
 /**
  * Validates a connection field's `first` and `after` arguments.
- * @throws BadUserInputError when `first` is out of range or `after` is not one of our cursors.
+ * @param field the resolver's `info`: names the list whose cursors `after` must be, and gives
+ *   the default page size
+ * @param format how this list's cursors encode positions (keyset positions unless given)
+ * @throws BadUserInputError when `first` is out of range or `after` is not a cursor of this list.
  */
-export function parsePage(args: { first?: number | null; after?: string | null }): Page {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
+export function parsePage<TKey = CursorKey>(
+  args: { first?: number | null; after?: string | null },
+  field: ListField,
+  format: CursorFormat<TKey> = KEYSET_CURSOR as unknown as CursorFormat<TKey>,
+): Page<TKey> {
+  const list = `${field.parentType.name}.${field.fieldName}`;
+  const definition = field.parentType.getFields()[field.fieldName];
+  const first = args.first ?? (definition ? defaultPageSize(definition) : DEFAULT_PAGE_SIZE);
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw BadUserInputError.outOfRange('first', 0, MAX_PAGE_SIZE);
   }
-  return { first, after: args.after == null ? null : decodeCursor(args.after) };
-}
-
-/** Encodes a row's position as an opaque cursor. */
-export function encodeCursor(key: CursorKey): string {
-  const kind = key.kind ? `:${key.kind}` : '';
-  return Buffer.from(`${key.createdAt.getTime()}:${key.id}${kind}`, 'utf8').toString('base64url');
-}
-
-/** Decodes a cursor made by {@link encodeCursor}. @throws BadUserInputError otherwise. */
-export function decodeCursor(cursor: string): CursorKey {
-  if (cursor.length > 64 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw BadUserInputError.invalidCursor();
-  const match = /^(\d{1,15}):(\d{1,15})(?::([A-Z][A-Za-z]{0,63}))?$/.exec(
-    Buffer.from(cursor, 'base64url').toString('utf8'),
-  );
-  if (!match) throw BadUserInputError.invalidCursor();
-  const createdAt = new Date(Number(match[1]));
-  const id = Number(match[2]);
-  if (Number.isNaN(createdAt.getTime()) || id < 1) throw BadUserInputError.invalidCursor();
-  return match[3] ? { createdAt, id, kind: match[3] } : { createdAt, id };
+  return { first, list, after: args.after == null ? null : decodeCursor(list, args.after, format) };
 }
 
 /**
@@ -81,19 +83,19 @@ export function decodeCursor(cursor: string): CursorKey {
  * @param nodeOf what the edge exposes (the row itself, or e.g. the user a follow row points at)
  * @param totalCount counts the whole list; called only when selected
  * @param visibility the read scope the rows came from
- * @param encode turns a row's position into its cursor (lists not ordered by time bring their own)
+ * @param format how positions are written into cursors (lists not ordered by time bring their own)
  */
 export function buildConnection<TRow, TNode, TKey = CursorKey>(
   rows: TRow[],
-  page: Page,
+  page: Page<TKey>,
   keyOf: (row: TRow) => TKey,
   nodeOf: (row: TRow) => TNode,
   totalCount: () => Promise<number> | number,
   visibility: Visibility,
-  encode: (key: TKey) => string = encodeCursor as unknown as (key: TKey) => string,
+  format: CursorFormat<TKey> = KEYSET_CURSOR as unknown as CursorFormat<TKey>,
 ): Connection<TNode> {
   const pageRows = rows.slice(0, page.first);
-  const cursor = (row: TRow) => encode(keyOf(row));
+  const cursor = (row: TRow) => encodeCursor(page.list, keyOf(row), format);
   let edges: Edge<TNode>[] | undefined;
   const last = pageRows.at(-1);
   return {

@@ -1,12 +1,11 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind } from 'graphql';
+import { BadUserInputError } from '../errors.js';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
 
 function parse(value: unknown): Date {
   if (typeof value !== 'string' || !ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new GraphQLError('DateTime must be an ISO-8601 instant such as 2026-11-21T08:00:00.000Z.', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw BadUserInputError.invalidDateTime();
   }
   return new Date(value);
 }
@@ -16,7 +15,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
   serialize(value) {
     if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
-    throw new GraphQLError('DateTime cannot represent a value that is not a valid Date.');
+    // A resolver returned something else: a server bug, logged and masked as an internal error.
+    throw new TypeError('DateTime cannot represent a value that is not a valid Date.');
   },
   parseValue: parse,
   parseLiteral(ast) {

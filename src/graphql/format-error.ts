@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { translateDatabaseError } from '../db/database-errors.js';
-import { CodedError } from '../errors.js';
+import { CodedError, InternalServerError } from '../errors.js';
 
 /** What {@link createFormatError} needs to know about the running server. */
 export interface FormatErrorOptions {
@@ -46,8 +46,13 @@ export function createFormatError({ nodeEnv, log }: FormatErrorOptions) {
       wrapped instanceof CodedError && !(original instanceof CodedError)
         ? wrapped.extensions.code
         : formatted.extensions?.code;
-    // Errors we raised on purpose (and GraphQL's own validation errors) are for the client.
-    if (original instanceof GraphQLError || code !== 'INTERNAL_SERVER_ERROR') {
+    // Errors we raised on purpose (and GraphQL's own validation errors) are for the client. Apollo
+    // wraps what a plugin or the context function throws in a GraphQLError with the thrown error
+    // as its cause: such a wrapper is as internal as what it wraps.
+    const internal =
+      code === 'INTERNAL_SERVER_ERROR' &&
+      (!(original instanceof GraphQLError) || (wrapped !== undefined && !(wrapped instanceof GraphQLError)));
+    if (!internal) {
       const { stacktrace, ...extensions } = formatted.extensions ?? {};
       return {
         ...formatted,
@@ -60,10 +65,7 @@ export function createFormatError({ nodeEnv, log }: FormatErrorOptions) {
       `Internal error at ${JSON.stringify(formatted.path ?? [])}: ${(original as Error)?.stack ?? original}`,
     );
     if (nodeEnv === 'development') return formatted;
-    return {
-      message: 'Internal server error.',
-      path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
+    const masked = InternalServerError.masked();
+    return { message: masked.message, path: formatted.path, extensions: { code: masked.code } };
   };
 }

@@ -6,7 +6,7 @@ import {
   getVariableValues,
   type OperationDefinitionNode,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE } from './connection.js';
+import { defaultPageSize } from './connection.js';
 import { walkOperation } from './operation-walker.js';
 
 /** The shape of one operation as it would execute. */
@@ -20,6 +20,11 @@ export interface OperationSize {
   objects: number;
   /** Aliased fields, counted as executed. */
   aliases: number;
+  /**
+   * The connection field that asks for the most rows (its `first` times the rows above it), by
+   * response path (`posts.nodes.comments`), or `null` when the operation selects none.
+   */
+  largest: { path: string; rows: number } | null;
 }
 
 /** What {@link measureOperation} reads from Apollo's request context. */
@@ -54,20 +59,24 @@ function measure({ request, document, operation, schema }: MeasuredRequest) {
   if (!operation) return 'unknown';
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
   if (coerced.errors) return 'unknown';
-  const size: OperationSize = { depth: 0, objects: 0, aliases: 0 };
+  const size: OperationSize = { depth: 0, objects: 0, aliases: 0, largest: null };
   // Introspection keeps the alias and size counts but not the depth: the standard introspection
   // query is 15 fields deep.
-  const initial = { rows: 1, introspection: false };
+  const initial = { rows: 1, introspection: false, path: '' };
   const complete = walkOperation(schema, document, operation, coerced.coerced, initial, (visit, parent) => {
     const introspection = parent.introspection || visit.field.name.startsWith('__');
     if (!introspection) size.depth = Math.max(size.depth, visit.depth);
     if (visit.node.alias) size.aliases += 1;
+    const key = (visit.node.alias ?? visit.node.name).value;
+    const path = parent.path ? `${parent.path}.${key}` : key;
     const isConnection = getNamedType(visit.field.type).name.endsWith('Connection');
-    // An explicit `first: null` reads as the default page size, as the resolvers read it.
-    const first = visit.args.first ?? DEFAULT_PAGE_SIZE;
-    if (!isConnection || typeof first !== 'number') return { rows: parent.rows, introspection };
-    size.objects += parent.rows * first;
-    return { rows: parent.rows * first, introspection };
+    // An explicit `first: null` reads as the field's default page size, as the resolvers read it.
+    const first = visit.args.first ?? defaultPageSize(visit.field);
+    if (!isConnection || typeof first !== 'number') return { rows: parent.rows, introspection, path };
+    const rows = parent.rows * first;
+    size.objects += rows;
+    if (rows > (size.largest?.rows ?? -1)) size.largest = { path, rows };
+    return { rows, introspection, path };
   });
   return complete ? size : 'too large';
 }

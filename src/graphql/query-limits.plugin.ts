@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { OperationLimitError } from './operation-limit.error.js';
 import { measureOperation } from './operation-size.js';
 
 /** Bounds on what one operation may ask for. */
@@ -27,7 +27,8 @@ export interface QueryLimits {
  * Rejects operations deeper, larger or more aliased than `limits` before anything executes.
  * Judged on the operation as it would run, with variables, defaults, fragments and
  * `@skip`/`@include` applied, so no spelling of a query gets around it. Rejections are
- * `BAD_USER_INPUT` errors with HTTP status 400 that name the limit.
+ * `BAD_USER_INPUT` errors with HTTP status 400 that name the limit; a row-limit error also names
+ * the list asking for the most rows.
  */
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
   return {
@@ -36,28 +37,17 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
         async didResolveOperation(requestContext) {
           const totals = measureOperation(requestContext);
           if (totals === 'unknown') return;
-          if (totals === 'too large') throw limitError('The operation is too large to run.');
-          if (totals.depth > limits.maxDepth) {
-            throw limitError(
-              `The operation is ${totals.depth} fields deep; the limit is ${limits.maxDepth}.`,
-            );
-          }
-          if (totals.objects > limits.maxObjects) {
-            throw limitError(
-              `The operation asks for up to ${totals.objects} rows; the limit is ${limits.maxObjects}. Ask for smaller pages.`,
-            );
+          if (totals === 'too large') throw OperationLimitError.operationTooLarge();
+          if (totals.depth > limits.maxDepth)
+            throw OperationLimitError.tooDeep(totals.depth, limits.maxDepth);
+          if (totals.objects > limits.maxObjects && totals.largest) {
+            throw OperationLimitError.tooManyRows(totals.objects, limits.maxObjects, totals.largest);
           }
           if (totals.aliases > limits.maxAliases) {
-            throw limitError(
-              `The operation uses ${totals.aliases} aliases; the limit is ${limits.maxAliases}.`,
-            );
+            throw OperationLimitError.tooManyAliases(totals.aliases, limits.maxAliases);
           }
         },
       };
     },
   };
-}
-
-function limitError(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
 }

@@ -1,29 +1,43 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-import { ClientClosedRequestError } from '../errors.js';
+import Negotiator from 'negotiator';
+import {
+  BadRequestError,
+  ClientClosedRequestError,
+  type CodedError,
+  InternalServerError,
+} from '../errors.js';
+import type { CodedErrorHttp } from '../soft-delete/index.js';
+import { type CorsOptions, corsPolicy } from './cors.js';
 
 /** What {@link createHttpHandler} serves. */
 export interface HttpHandlerOptions<TContext extends object> {
   apollo: ApolloServer<TContext>;
   /**
-   * Builds a request's context; a thrown `GraphQLError` becomes the whole response. `signal`
-   * aborts (with a {@link ClientClosedRequestError}) when the client disconnects before the
-   * response is complete.
+   * Builds a request's context, after Apollo's CSRF check; a thrown `GraphQLError` becomes the
+   * whole response, with the status and headers of its `extensions.http` (401 and a
+   * `WWW-Authenticate` challenge for a bad token). `signal` aborts (with a
+   * {@link ClientClosedRequestError}) when the client disconnects before the response is complete.
    */
   context: (request: IncomingMessage, signal: AbortSignal) => Promise<TContext>;
   /** Resolves when the database answers; `/healthz` reports 503 when it rejects. */
   health: () => Promise<void>;
   /** Bodies larger than this are refused with 413. */
   maxRequestBytes: number;
+  /** Which browser origins may call the server. */
+  cors: CorsOptions;
 }
 
 /**
  * A Node `http` request handler: GraphQL at `/graphql` (POST, and GET for queries), a readiness
- * probe at `GET /healthz`, 404 elsewhere. Bodies are capped before they are parsed.
+ * probe at `GET /healthz`, 404 elsewhere, CORS on all of them. Bodies are capped before they are
+ * parsed. The errors it raises itself are GraphQL responses like Apollo's, in the media type the
+ * client accepts (`application/graphql-response+json` or `application/json`).
  */
 export function createHttpHandler<TContext extends object>(options: HttpHandlerOptions<TContext>) {
+  const cors = corsPolicy(options.cors);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (cors(req, res)) return;
     // A client that gives up closes its socket; the work done for it should stop too.
     const disconnected = new AbortController();
     res.once('close', () => {
@@ -42,14 +56,7 @@ export function createHttpHandler<TContext extends object>(options: HttpHandlerO
         return sendJson(res, 404, { error: 'Not found. GraphQL is at /graphql.' });
 
       const raw = await readBody(req, options.maxRequestBytes);
-      if (raw === null) {
-        return sendErrors(
-          res,
-          413,
-          `The request body is larger than ${options.maxRequestBytes} bytes.`,
-          'BAD_REQUEST',
-        );
-      }
+      if (raw === null) return sendError(req, res, BadRequestError.bodyTooLarge(options.maxRequestBytes));
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -59,23 +66,16 @@ export function createHttpHandler<TContext extends object>(options: HttpHandlerO
         try {
           body = JSON.parse(raw);
         } catch {
-          return sendErrors(res, 400, 'The request body is not valid JSON.', 'BAD_REQUEST');
+          return sendError(req, res, BadRequestError.invalidJson());
         }
       }
 
-      let context: TContext;
-      try {
-        context = await options.context(req, disconnected.signal);
-      } catch (error) {
-        if (!(error instanceof GraphQLError)) throw error;
-        const status = (error.extensions.http as { status?: number } | undefined)?.status ?? 400;
-        return sendErrors(res, status, error.message, String(error.extensions.code));
-      }
-
       const request: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
+      // Apollo builds the context after its CSRF check and answers a failure itself, formatted
+      // like any other error, with the error's status and headers.
       const response = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
-        context: async () => context,
+        context: () => options.context(req, disconnected.signal),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
@@ -88,7 +88,7 @@ export function createHttpHandler<TContext extends object>(options: HttpHandlerO
     } catch (error) {
       // Apollo handles operation errors itself; anything here is a bug or a broken connection.
       console.error('Unhandled error while serving a request', error);
-      if (!res.headersSent) sendErrors(res, 500, 'Internal server error.', 'INTERNAL_SERVER_ERROR');
+      if (!res.headersSent) sendError(req, res, InternalServerError.masked());
       else res.destroy();
     }
   };
@@ -119,8 +119,23 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
   });
 }
 
-function sendErrors(res: ServerResponse, status: number, message: string, code: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+/** The media types a GraphQL response may have, preferred in this order on a tie (as Apollo does). */
+const GRAPHQL_MEDIA_TYPES = ['application/json', 'application/graphql-response+json'];
+
+/**
+ * Answers with one error as a GraphQL response, with the status and headers of the error's
+ * `extensions.http`. The media type is the one the client prefers: Apollo Client 4 asks for
+ * `application/graphql-response+json`, and reads a non-2xx answer as GraphQL errors only in it.
+ */
+function sendError(req: IncomingMessage, res: ServerResponse, error: CodedError): void {
+  const { http, ...extensions } = error.extensions as { http?: CodedErrorHttp };
+  for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
+  const accept = req.headers.accept;
+  const mediaType =
+    (accept && new Negotiator({ headers: { accept } }).mediaType(GRAPHQL_MEDIA_TYPES)) || 'application/json';
+  res.statusCode = http?.status ?? 400;
+  res.setHeader('content-type', `${mediaType}; charset=utf-8`);
+  res.end(JSON.stringify({ errors: [{ message: error.message, extensions }] }));
 }
 
 function sendJson(res: ServerResponse, status: number, payload: unknown): void {

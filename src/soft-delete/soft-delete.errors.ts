@@ -1,13 +1,13 @@
-import { GraphQLError } from 'graphql';
+import { CodedError } from './coded-error.js';
 
 /**
  * Errors the toolkit's restore and purge raise, with the codes clients already know:
  * `NOT_FOUND` (unknown, or not the caller's to touch) and `CONFLICT` (the row's state forbids it).
  * `extensions.reason` names the rule; `extensions.target` the row to act on instead, if any.
  */
-export class SoftDeleteError extends GraphQLError {
+export class SoftDeleteError extends CodedError {
   private constructor(message: string, code: 'NOT_FOUND' | 'CONFLICT', reason: string, target?: string) {
-    super(message, { extensions: { code, reason, ...(target ? { target } : {}) } });
+    super(message, code, { extensions: { reason, ...(target ? { target } : {}) } });
   }
 
   /** Unknown, or hidden from this caller: the same answer, so it reveals nothing. */

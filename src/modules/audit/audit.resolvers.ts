@@ -6,9 +6,10 @@ import { listAuditEvents, listTrash } from './audit.service.js';
 /** The trash (what moderators can restore) and the audit log (what auditors read). */
 export const auditResolvers: Resolvers = {
   Query: {
-    trash: (_root, args, ctx) =>
-      listTrash(ctx.reads.scope('all'), ctx.softDelete, args.type ?? [], parsePage(args)),
-    auditLog: (_root, args, ctx) => listAuditEvents(ctx.reads.scope('all'), args.entityId, parsePage(args)),
+    trash: (_root, args, ctx, info) =>
+      listTrash(ctx.reads.scope('all'), ctx.softDelete, args.type ?? [], parsePage(args, info)),
+    auditLog: (_root, args, ctx, info) =>
+      listAuditEvents(ctx.reads.scope('all'), args.entityId, parsePage(args, info)),
   },
   AuditEvent: {
     id: (event) => toGlobalId('AuditEvent', event.id),

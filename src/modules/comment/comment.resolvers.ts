@@ -23,8 +23,8 @@ export const commentResolvers: Resolvers = {
     parent: (comment, _args, ctx) =>
       parentRow<CommentRow>(comment, 'parent') ??
       (comment.parent ? ctx.reads.scopeOf(comment).loaders.comment.load(comment.parent) : null),
-    replies: (comment, args, ctx) =>
-      listComments(ctx.reads.listScope(args), parsePage(args), { repliesTo: comment.id }),
+    replies: (comment, args, ctx, info) =>
+      listComments(ctx.reads.listScope(args), parsePage(args, info), { repliesTo: comment.id }),
   },
   Query: {
     comment: (_root, args, ctx) =>

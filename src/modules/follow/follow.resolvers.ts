@@ -7,10 +7,10 @@ import { follow, listFollows, unfollow } from './follow.service.js';
 /** Resolvers for `User.followers/following` and `follow`/`unfollow`. */
 export const followResolvers: Resolvers = {
   User: {
-    followers: (user, args, ctx) =>
-      listFollows(ctx.reads.listScope(args), user.id, 'followers', parsePage(args)),
-    following: (user, args, ctx) =>
-      listFollows(ctx.reads.listScope(args), user.id, 'following', parsePage(args)),
+    followers: (user, args, ctx, info) =>
+      listFollows(ctx.reads.listScope(args), user.id, 'followers', parsePage(args, info)),
+    following: (user, args, ctx, info) =>
+      listFollows(ctx.reads.listScope(args), user.id, 'following', parsePage(args, info)),
   },
   Mutation: {
     follow: (_root, { userId }, ctx) =>

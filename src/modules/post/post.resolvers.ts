@@ -7,6 +7,7 @@ import { parentRow, rowOf } from '../../soft-delete/index.js';
 import { listComments } from '../comment/comment.service.js';
 import type { UserRow } from '../rows.js';
 import { searchPosts } from './post.search.js';
+import { SEARCH_CURSOR } from './post.search-cursor.js';
 import { countComments, createPost, listPosts, updatePost } from './post.service.js';
 
 /** Resolvers for `Post`, the post queries and the post mutations. */
@@ -16,21 +17,15 @@ export const postResolvers: Resolvers = {
     author: async (post, _args, ctx) =>
       parentRow<UserRow>(post, 'author') ??
       required(await ctx.reads.scopeOf(post).loaders.user.load(post.author), 'User'),
-    comments: (post, args, ctx) =>
-      listComments(ctx.reads.listScope(args), parsePage(args), { topLevelOf: post.id }),
+    comments: (post, args, ctx, info) =>
+      listComments(ctx.reads.listScope(args), parsePage(args, info), { topLevelOf: post.id }),
     commentCount: (post, args, ctx) => countComments(ctx.reads.listScope(args), post.id),
   },
   Query: {
     post: (_root, args, ctx) => ctx.reads.listScope(args).loaders.post.load(parseGlobalId(args.id, 'Post')),
-    posts: (_root, args, ctx) => listPosts(ctx.reads.listScope(args), parsePage(args)),
-    search: (_root, args, ctx) =>
-      searchPosts(
-        ctx.reads.listScope(args),
-        args.query,
-        parsePage({ first: args.first }),
-        args.after,
-        ctx.search,
-      ),
+    posts: (_root, args, ctx, info) => listPosts(ctx.reads.listScope(args), parsePage(args, info)),
+    search: (_root, args, ctx, info) =>
+      searchPosts(ctx.reads.listScope(args), args.query, parsePage(args, info, SEARCH_CURSOR), ctx.search),
   },
   Mutation: {
     createPost: (_root, { input }, ctx) =>

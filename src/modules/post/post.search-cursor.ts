@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../../errors.js';
+import type { CursorFormat } from '../../graphql/cursor.js';
 
 /**
  * Where a search walk stands. Search results come in two runs (see `post.search.ts`): the ranked
@@ -19,36 +19,32 @@ export type SearchCursor =
     }
   | { run: 'newest'; createdAtMs: number; id: number };
 
-const PREFIX = 'search:';
 const N = '(\\d{1,15})';
-const RANKED = new RegExp(`^${PREFIX}r:${N}:${N}:([01]):${N}:${N}$`);
-const NEWEST = new RegExp(`^${PREFIX}n:${N}:${N}$`);
+const RANKED = new RegExp(`^r:${N}:${N}:([01]):${N}:${N}$`);
+const NEWEST = new RegExp(`^n:${N}:${N}$`);
 
-/** Encodes a search position as an opaque cursor, distinct from every other list's. */
-export function encodeSearchCursor(cursor: SearchCursor): string {
-  const text =
+/**
+ * How search positions are written into cursors (which `encodeCursor` binds to `Query.search`):
+ * `r:<boundary ms>:<boundary id>:<older>:<score>:<id>` in the ranked window, `n:<ms>:<id>` after it.
+ */
+export const SEARCH_CURSOR: CursorFormat<SearchCursor> = {
+  encode: (cursor) =>
     cursor.run === 'ranked'
-      ? `${PREFIX}r:${cursor.boundary.createdAtMs}:${cursor.boundary.id}:${cursor.older ? 1 : 0}:${cursor.score}:${cursor.id}`
-      : `${PREFIX}n:${cursor.createdAtMs}:${cursor.id}`;
-  return Buffer.from(text, 'utf8').toString('base64url');
-}
-
-/** Decodes a cursor made by {@link encodeSearchCursor}. @throws BadUserInputError otherwise. */
-export function decodeSearchCursor(cursor: string): SearchCursor {
-  if (cursor.length > 128 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw BadUserInputError.invalidCursor();
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const ranked = RANKED.exec(text);
-  if (ranked) {
-    const [, at, boundaryId, older, score, id] = ranked.map(Number);
-    return {
-      run: 'ranked',
-      boundary: { createdAtMs: at as number, id: boundaryId as number },
-      older: older === 1,
-      score: score as number,
-      id: id as number,
-    };
-  }
-  const newest = NEWEST.exec(text);
-  if (newest) return { run: 'newest', createdAtMs: Number(newest[1]), id: Number(newest[2]) };
-  throw BadUserInputError.invalidCursor();
-}
+      ? `r:${cursor.boundary.createdAtMs}:${cursor.boundary.id}:${cursor.older ? 1 : 0}:${cursor.score}:${cursor.id}`
+      : `n:${cursor.createdAtMs}:${cursor.id}`,
+  decode(text) {
+    const ranked = RANKED.exec(text);
+    if (ranked) {
+      const [, at, boundaryId, older, score, id] = ranked.map(Number);
+      return {
+        run: 'ranked',
+        boundary: { createdAtMs: at as number, id: boundaryId as number },
+        older: older === 1,
+        score: score as number,
+        id: id as number,
+      };
+    }
+    const newest = NEWEST.exec(text);
+    return newest ? { run: 'newest', createdAtMs: Number(newest[1]), id: Number(newest[2]) } : null;
+  },
+};

@@ -4,7 +4,7 @@ import { BadUserInputError } from '../../errors.js';
 import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
 import type { PostRow } from '../rows.js';
 import { Post } from './post.entity.js';
-import { decodeSearchCursor, encodeSearchCursor, type SearchCursor } from './post.search-cursor.js';
+import { SEARCH_CURSOR, type SearchCursor } from './post.search-cursor.js';
 
 /** Longest accepted search query, in characters. */
 export const MAX_SEARCH_LENGTH = 200;
@@ -48,23 +48,21 @@ interface Hit {
  *
  * Reads through the scope's entity manager with the soft-delete filter applied, so for a live
  * reader tombstoned posts and posts by tombstoned authors never match.
- * @param page `first` only: search cursors are read from `afterCursor`
- * @throws BadUserInputError for an empty query, one over 200 characters, or a foreign cursor
+ * @param page paging arguments parsed with {@link SEARCH_CURSOR}
+ * @throws BadUserInputError for an empty query or one over 200 characters
  */
 export async function searchPosts(
   scope: ReadScope,
   query: string,
-  page: Page,
-  afterCursor: string | null | undefined,
+  page: Page<SearchCursor>,
   limits: SearchLimits = DEFAULT_SEARCH_LIMITS,
 ): Promise<Connection<PostRow>> {
-  const { first } = page;
+  const { first, after } = page;
   const text = query.trim();
   if (text.length === 0) throw BadUserInputError.invalidField('query', 'must not be empty');
   if (text.length > MAX_SEARCH_LENGTH) {
     throw BadUserInputError.invalidField('query', `must be at most ${MAX_SEARCH_LENGTH} characters long`);
   }
-  const after = afterCursor == null ? null : decodeSearchCursor(afterCursor);
   const wanted = first + 1;
   let hits: Hit[] = [];
   if (first > 0) {
@@ -90,7 +88,7 @@ export async function searchPosts(
     (row) => row.post,
     () => countMatches(scope, text, limits.countLimit),
     scope.visibility,
-    encodeSearchCursor,
+    SEARCH_CURSOR,
   );
 }
 

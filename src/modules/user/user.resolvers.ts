@@ -12,9 +12,9 @@ export const userResolvers: Resolvers = {
   User: {
     id: (user) => toGlobalId('User', user.id),
     email: (user, _args, { viewer }) => (viewer?.userId === user.id ? user.email : null),
-    posts: (user, args, ctx) => listPosts(ctx.reads.listScope(args), parsePage(args), user.id),
-    comments: (user, args, ctx) =>
-      listComments(ctx.reads.listScope(args), parsePage(args), { writtenBy: user.id }),
+    posts: (user, args, ctx, info) => listPosts(ctx.reads.listScope(args), parsePage(args, info), user.id),
+    comments: (user, args, ctx, info) =>
+      listComments(ctx.reads.listScope(args), parsePage(args, info), { writtenBy: user.id }),
   },
   Query: {
     // A deleted user cannot authenticate, so the viewer is always live.
@@ -30,7 +30,7 @@ export const userResolvers: Resolvers = {
         ? scope.loaders.user.load(parseGlobalId(id, 'User'))
         : findUserByUsername(scope, username as string);
     },
-    users: (_root, args, ctx) => listUsers(ctx.reads.listScope(args), parsePage(args)),
+    users: (_root, args, ctx, info) => listUsers(ctx.reads.listScope(args), parsePage(args, info)),
   },
   Mutation: {
     register: (_root, { input }, ctx) => ctx.write(async (em) => rowOf(em, await registerUser(em, input))),
