@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { type Row, readRows, rowQuery, type Visibility } from '../soft-delete/index.js';
+import { idListStatement, mapRows, type Row, rowQuery, type Visibility } from '../soft-delete/index.js';
 import { batchScheduleFn } from './batch-schedule.js';
 
 /**
@@ -14,11 +14,18 @@ export function entityLoader<T extends { id: number }>(
   entity: new (...args: never[]) => T,
   visibility: Visibility,
 ): DataLoader<number, Row<T> | null> {
-  const name = em.getMetadata().get(entity).className;
+  const meta = em.getMetadata().get(entity);
+  const id = `"r"."${meta.properties.id?.fieldNames[0]}"`;
   return new DataLoader(
     async (ids) => {
-      const qb = rowQuery(em, entity).where({ id: { $in: [...ids] } } as never);
-      const rows = await readRows(qb, name, visibility);
+      const { sql, params } = await idListStatement(
+        em,
+        visibility,
+        `${meta.className} by id`,
+        (list) => rowQuery(em, entity).where(`${id} in (?)`, [list]),
+        ids,
+      );
+      const rows = mapRows(em, entity, (await em.execute(sql, params)) as object[], visibility);
       const byId = new Map(rows.map((row) => [(row as { id: number }).id, row]));
       return ids.map((id) => (byId.get(id) as Row<T> | undefined) ?? null);
     },

@@ -1,7 +1,8 @@
 import { type EntityManager, type FilterQuery, raw } from '@mikro-orm/postgresql';
+import type { QueryBuilder } from '@mikro-orm/sql';
 import DataLoader from 'dataloader';
 import type { Page } from '../graphql/connection.js';
-import { mapRows, type Row, rowQuery, type Visibility } from '../soft-delete/index.js';
+import { idListStatement, mapRows, type Row, rowQuery, type Visibility } from '../soft-delete/index.js';
 import { batchScheduleFn } from './batch-schedule.js';
 import { afterCursor, type KeysetDirection, type KeysetRow } from './keyset.js';
 
@@ -14,6 +15,9 @@ export interface ListSpec<T extends KeysetRow> {
   where?: FilterQuery<T>;
   direction: KeysetDirection;
 }
+
+/** Each spec's part of its statements' cache keys (specs are module-level constants). */
+const SHAPES = new WeakMap<object, string>();
 
 /**
  * Per-request loaders for nested lists, so that a level of a query costs the same few statements
@@ -31,6 +35,22 @@ export class ListLoaders {
     private readonly em: EntityManager,
     private readonly visibility: Visibility,
   ) {}
+
+  /** What decides a spec's SQL besides the mode, for {@link idListStatement}'s cache. */
+  private shape<T extends KeysetRow>(spec: ListSpec<T>, kind: string): string {
+    let name = SHAPES.get(spec);
+    if (!name) {
+      name = `${this.em.getMetadata().get(spec.entity).className}.${spec.parent} ${spec.direction} ${JSON.stringify(spec.where ?? {})}`;
+      SHAPES.set(spec, name);
+    }
+    return `${name} ${kind}`;
+  }
+
+  /** Builds a statement for one execution (a page after a cursor varies in more than ids). */
+  private async uncached(qb: QueryBuilder<object>) {
+    await qb.applyFilters();
+    return qb.toQuery();
+  }
 
   /** Loads `page` of the list under each parent id (up to `page.first + 1` rows, see `buildConnection`). */
   page<T extends KeysetRow>(spec: ListSpec<T>, page: Page): DataLoader<number, Row<T>[]> {
@@ -62,25 +82,28 @@ export class ListLoaders {
     if (page.first === 0) return parents.map(() => []);
     const meta = this.em.getMetadata().get(spec.entity);
     const column = (name: string) => `"r"."${meta.properties[name as never]?.fieldNames[0]}"`;
-    const conditions: unknown[] = [{ [spec.parent]: { $in: [...parents] } }, spec.where ?? {}];
-    if (page.after) conditions.push(afterCursor(page.after, spec.direction));
     const dir = spec.direction;
     const partition = `partition by ${column(spec.parent)}`;
     // Every parent's page in one statement: the filtered rows numbered per parent, cut at the
     // page size. The filter goes in through the query builder; only the window is written here.
     // A first page sees every row of its list, so it counts them too, and `totalCount` needs no
     // statement of its own.
-    const qb = rowQuery(this.em, spec.entity)
-      .addSelect(
-        raw(
-          `row_number() over (${partition} order by ${column('createdAt')} ${dir}, ${column('id')} ${dir}) as "__rn"${
-            page.after ? '' : `, count(*) over (${partition}) as "__total"`
-          }`,
-        ),
-      )
-      .where({ $and: conditions } as never);
-    await qb.applyFilters();
-    const { sql, params } = qb.toQuery();
+    const build = (ids: readonly unknown[]) => {
+      const qb = rowQuery(this.em, spec.entity)
+        .addSelect(
+          raw(
+            `row_number() over (${partition} order by ${column('createdAt')} ${dir}, ${column('id')} ${dir}) as "__rn"${
+              page.after ? '' : `, count(*) over (${partition}) as "__total"`
+            }`,
+          ),
+        )
+        .where(`${column(spec.parent)} in (?)`, [ids])
+        .andWhere((spec.where ?? {}) as never);
+      return page.after ? qb.andWhere(afterCursor(page.after, spec.direction) as never) : qb;
+    };
+    const { sql, params } = page.after
+      ? await this.uncached(build(parents))
+      : await idListStatement(this.em, this.visibility, this.shape(spec, 'first page'), build, parents);
     // Through the entity manager, not its connection: the request's abort signal comes along.
     const raws = (await this.em.execute(
       `select * from (${sql}) as "page" where "page"."__rn" <= ? order by "page"."__rn"`,
@@ -102,15 +125,22 @@ export class ListLoaders {
   }
 
   private async loadCounts<T extends KeysetRow>(spec: ListSpec<T>, parents: readonly number[]) {
-    const column = this.em.getMetadata().get(spec.entity).properties[spec.parent]?.fieldNames[0] as string;
-    const qb = this.em
-      .createQueryBuilder(spec.entity, 'row')
-      .select([raw(`row.${column} as parent`), raw('count(*) as count')])
-      .where({ $and: [{ [spec.parent]: { $in: [...parents] } }, spec.where ?? {}] } as never)
-      .groupBy(raw(`row.${column}`));
+    const column = `"row"."${this.em.getMetadata().get(spec.entity).properties[spec.parent]?.fieldNames[0]}"`;
     // Counts see exactly what the lists show: the soft-delete filter, with its joins.
-    await qb.applyFilters();
-    const rows = (await qb.execute('all', false)) as { parent: number; count: string | number }[];
+    const { sql, params } = await idListStatement(
+      this.em,
+      this.visibility,
+      this.shape(spec, 'counts'),
+      (ids) =>
+        this.em
+          .createQueryBuilder(spec.entity, 'row')
+          .select([raw(`${column} as parent`), raw('count(*) as count')])
+          .where(`${column} in (?)`, [ids])
+          .andWhere((spec.where ?? {}) as never)
+          .groupBy(raw(column)),
+      parents,
+    );
+    const rows = (await this.em.execute(sql, params)) as { parent: number; count: string | number }[];
     const counts = new Map(rows.map((row) => [Number(row.parent), Number(row.count)]));
     return parents.map((id) => counts.get(id) ?? 0);
   }

@@ -46,6 +46,9 @@ export function operationCost(size: OperationSize): number {
   return size.objects;
 }
 
+/** Why a request's admission wait ends once its response is on its way. */
+const RESPONSE_SENT = new Error('The response was sent before the operation was admitted.');
+
 /**
  * Admission control: heavy operations (cost ≥ `lightCost`) share a cost budget of
  * `maxConcurrentCost`; the excess waits in a bounded queue for at most `maxWaitMs`, and is then
@@ -89,7 +92,9 @@ export function admissionPlugin<TContext extends object>(
           else release = granted;
         },
         async willSendResponse() {
-          finished.abort();
+          // With a reason of our own: aborting without one builds a DOMException (and its stack
+          // trace) on every request, a measurable share of a cheap lookup's CPU.
+          finished.abort(RESPONSE_SENT);
           release?.();
           release = undefined;
         },
