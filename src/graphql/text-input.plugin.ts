@@ -19,12 +19,18 @@ export function isStorableText(value: string): boolean {
  * HTTP status 400 naming the literal's location or the variable's path.
  */
 export function textInputPlugin(): ApolloServerPlugin {
+  // Apollo hands the same document object to every request with the same query text; its
+  // literals were checked the first time (variables differ per request and are checked always).
+  const checked = new WeakSet<DocumentNode>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const literal = findInvalidLiteral(document);
-          if (literal) throw literal;
+          if (!checked.has(document)) {
+            const literal = findInvalidLiteral(document);
+            if (literal) throw literal;
+            checked.add(document);
+          }
           const path = findInvalidVariable(request.variables ?? {});
           if (path !== undefined) throw BadUserInputError.invalidText(`Variable \`${path}\``);
         },
