@@ -7,3 +7,12 @@ export function required<T>(value: T | null | undefined, type: string): T {
   if (value == null) throw new Error(`Invariant broken: a required ${type} is missing.`);
   return value;
 }
+
+/** Loads a to-one relation the schema declares non-null, through its loader (see {@link required}). */
+export async function loadRequired<K, T>(
+  loader: { load(key: K): Promise<T | null> },
+  key: K,
+  type: string,
+): Promise<T> {
+  return required(await loader.load(key), type);
+}

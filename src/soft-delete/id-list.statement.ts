@@ -6,6 +6,7 @@ import type { Visibility } from './request-reads.js';
 interface IdListStatement {
   sql: string;
   params: readonly unknown[];
+  /** The parameter that takes the ids. */
   slot: number;
 }
 

@@ -2,7 +2,7 @@ import { requireViewer } from '../../auth/viewer.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { parsePage } from '../../graphql/connection.js';
 import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
-import { required } from '../../graphql/required.js';
+import { loadRequired } from '../../graphql/required.js';
 import { parentRow, rowOf } from '../../soft-delete/index.js';
 import type { CommentRow, PostRow, UserRow } from '../rows.js';
 import { createComment, listComments } from './comment.service.js';
@@ -13,13 +13,14 @@ export const commentResolvers: Resolvers = {
     id: (comment) => toGlobalId('Comment', comment.id),
     // To-one relations return the stored parent to whoever sees the comment: read in the mode the
     // comment was read in (a live comment's parents are live; a tombstone's are shown as they are).
-    // A mutation's payload carries the parents it committed with (see `parentRow`).
-    post: async (comment, _args, ctx) =>
+    // A row may carry parents read with it (see `parentRow`): a mutation's payload those it
+    // committed with, a list's rows their authors; then the field answers without waiting.
+    post: (comment, _args, ctx) =>
       parentRow<PostRow>(comment, 'post') ??
-      required(await ctx.reads.scopeOf(comment).loaders.post.load(comment.post), 'Post'),
-    author: async (comment, _args, ctx) =>
+      loadRequired(ctx.reads.scopeOf(comment).loaders.post, comment.post, 'Post'),
+    author: (comment, _args, ctx) =>
       parentRow<UserRow>(comment, 'author') ??
-      required(await ctx.reads.scopeOf(comment).loaders.user.load(comment.author), 'User'),
+      loadRequired(ctx.reads.scopeOf(comment).loaders.user, comment.author, 'User'),
     parent: (comment, _args, ctx) =>
       parentRow<CommentRow>(comment, 'parent') ??
       (comment.parent ? ctx.reads.scopeOf(comment).loaders.comment.load(comment.parent) : null),

@@ -2,7 +2,7 @@ import { requireViewer } from '../../auth/viewer.js';
 import type { Resolvers } from '../../generated/graphql.js';
 import { parsePage } from '../../graphql/connection.js';
 import { parseGlobalId, toGlobalId } from '../../graphql/global-id.js';
-import { required } from '../../graphql/required.js';
+import { loadRequired } from '../../graphql/required.js';
 import { parentRow, rowOf } from '../../soft-delete/index.js';
 import { listComments } from '../comment/comment.service.js';
 import type { UserRow } from '../rows.js';
@@ -14,9 +14,9 @@ import { countComments, createPost, listPosts, updatePost } from './post.service
 export const postResolvers: Resolvers = {
   Post: {
     id: (post) => toGlobalId('Post', post.id),
-    author: async (post, _args, ctx) =>
+    author: (post, _args, ctx) =>
       parentRow<UserRow>(post, 'author') ??
-      required(await ctx.reads.scopeOf(post).loaders.user.load(post.author), 'User'),
+      loadRequired(ctx.reads.scopeOf(post).loaders.user, post.author, 'User'),
     comments: (post, args, ctx, info) =>
       listComments(ctx.reads.listScope(args), parsePage(args, info), { topLevelOf: post.id }),
     commentCount: (post, args, ctx) => countComments(ctx.reads.listScope(args), post.id),
