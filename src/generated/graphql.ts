@@ -132,6 +132,26 @@ export type DeletePayload = {
   id: Scalars['ID']['output'];
 };
 
+/** What one delete tombstoned: its root and every live row the delete cascaded to. */
+export type DeletionBatch = {
+  __typename?: 'DeletionBatch';
+  /** The batch's id, as `AuditEvent.batchId`; null for a row tombstoned outside the API (a batch of its own). */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** True when the trash row is the root itself. */
+  isRoot: Scalars['Boolean']['output'];
+  /**
+   * How many rows purging the root would remove for good now: the batch and every row beneath it,
+   * rows deleted on their own before included. Scope data:purge.
+   */
+  purgeCount: Scalars['Int']['output'];
+  /** The global id of the root: `restore…` and `purge…` take it, and refuse any other row of the batch. */
+  rootId: Scalars['ID']['output'];
+  /** The type of the batch's root, the row its delete was addressed to. */
+  rootType: Scalars['String']['output'];
+  /** How many rows the batch holds now: the most a restore of its root brings back. */
+  size: Scalars['Int']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Comments on a post, or replies to a comment, as the viewer. */
@@ -347,8 +367,8 @@ export type Query = {
    */
   search: PostConnection;
   /**
-   * Only deleted rows, most recently deleted first (all types, or those in `type`): what a
-   * moderator can restore. Scope audit:read or content:moderate; the tombstone fields, and
+   * Only deleted rows, most recently deleted first (all types, or those in `type`; every filter
+   * given must hold): what a moderator can restore. Scope audit:read or content:moderate; the tombstone fields, and
    * includeDeleted below, still need audit:read. Lists below a trash row show live rows by default.
    */
   trash: TombstoneConnection;
@@ -403,6 +423,10 @@ export type QuerySearchArgs = {
 
 export type QueryTrashArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  batch?: InputMaybe<Scalars['ID']['input']>;
+  deletedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  deletedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  deletedBy?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   type?: InputMaybe<Array<SoftDeletableType>>;
 };
@@ -466,6 +490,8 @@ export type TombstoneConnection = {
 
 export type TombstoneEdge = {
   __typename?: 'TombstoneEdge';
+  /** The deletion batch the row belongs to: what to restore or purge to bring it back or remove it. */
+  batch: DeletionBatch;
   cursor: Scalars['String']['output'];
   node: SoftDeletable;
 };
@@ -654,6 +680,7 @@ export type ResolversTypes = {
   CreatePostInput: CreatePostInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeletePayload: ResolverTypeWrapper<DeletePayload>;
+  DeletionBatch: ResolverTypeWrapper<DeletionBatch>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -689,6 +716,7 @@ export type ResolversParentTypes = {
   CreatePostInput: CreatePostInput;
   DateTime: Scalars['DateTime']['output'];
   DeletePayload: DeletePayload;
+  DeletionBatch: DeletionBatch;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
@@ -793,6 +821,15 @@ export type DeletePayloadResolvers<ContextType = GraphQLContext, ParentType exte
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type DeletionBatchResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletionBatch'] = ResolversParentTypes['DeletionBatch']> = {
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  isRoot?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  purgeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rootId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rootType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createComment?: Resolver<ResolversTypes['Comment'], ParentType, ContextType, RequireFields<MutationCreateCommentArgs, 'input'>>;
   createPost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
@@ -877,6 +914,7 @@ export type TombstoneConnectionResolvers<ContextType = GraphQLContext, ParentTyp
 };
 
 export type TombstoneEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TombstoneEdge'] = ResolversParentTypes['TombstoneEdge']> = {
+  batch?: Resolver<ResolversTypes['DeletionBatch'], ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['SoftDeletable'], ParentType, ContextType>;
 };
@@ -920,6 +958,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CommentEdge?: CommentEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeletePayload?: DeletePayloadResolvers<ContextType>;
+  DeletionBatch?: DeletionBatchResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

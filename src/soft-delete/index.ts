@@ -4,6 +4,7 @@
  * path, while deletes, restores and purges work by batch. Imports nothing from the application.
  */
 export { type AuditAction, AuditEvent } from './audit-event.entity.js';
+export { type BatchSummary, purgeCount, summarizeBatches } from './batch-summary.js';
 export {
   HIDDEN_PARENT_SQLSTATE,
   invariantGuardsSql,
@@ -55,6 +56,7 @@ export {
   batchesCovering,
   countTombstones,
   listTombstones,
+  type TombstoneFilter,
   type TombstonePosition,
   type TombstoneRow,
 } from './tombstone.queries.js';

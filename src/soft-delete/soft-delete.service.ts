@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager, MetadataStorage, Options } from '@mikro-orm/core';
 import { wrap } from '@mikro-orm/core';
 import { appendAuditEvent, batchRoot } from './audit-log.js';
-import { assignBatch, collectDescendants, deleteRows, lockRow, type RowSet, refsOf } from './batch.sql.js';
+import { assignBatch, deleteRows, lockRow, type RowSet, refsOf } from './batch.sql.js';
+import { purgeRows } from './batch-summary.js';
 import { installInvariantGuards } from './invariant.sql.js';
 import { blockedRows, clearBatch, lockBatch, rehome, tombstonedParent } from './restore.sql.js';
 import { SoftDeleteError } from './soft-delete.errors.js';
@@ -217,14 +218,7 @@ export class SoftDelete {
       const run = sqlRunner(tx, tx.getTransactionContext());
       const row = await this.lockRoot(run, entityName, id, options, 'purge');
       const batchId = row.delete_batch as string;
-      const batch: RowSet = await lockBatch(run, this.model, batchId);
-      const below = await collectDescendants(
-        run,
-        this.model,
-        batch,
-        (edge) => edge.cascades || edge.required,
-      );
-      const rows = merge(batch, below);
+      const rows = await purgeRows(run, this.model, batchId, { lock: true });
       await deleteRows(run, this.model, rows);
       return record(run, 'purge', entityName, id, options.actor, batchId, rows);
     });
@@ -286,10 +280,4 @@ async function record(
     at: new Date(),
   });
   return { batchId, count: refs.length, refs };
-}
-
-function merge(a: RowSet, b: RowSet): RowSet {
-  const merged: RowSet = new Map([...a].map(([entity, ids]) => [entity, [...ids]]));
-  for (const [entity, ids] of b) merged.set(entity, [...(merged.get(entity) ?? []), ...ids]);
-  return merged;
 }

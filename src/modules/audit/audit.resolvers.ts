@@ -7,7 +7,12 @@ import { listAuditEvents, listTrash } from './audit.service.js';
 export const auditResolvers: Resolvers = {
   Query: {
     trash: (_root, args, ctx) =>
-      listTrash(ctx.reads.scope('tombstones'), ctx.softDelete, args.type ?? [], parsePage(args)),
+      listTrash(
+        ctx.reads.scope('tombstones'),
+        ctx.softDelete,
+        { ...args, types: args.type ?? [] },
+        parsePage(args),
+      ),
     auditLog: (_root, args, ctx) => listAuditEvents(ctx.reads.scope('all'), args.entityId, parsePage(args)),
   },
   AuditEvent: {
