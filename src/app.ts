@@ -1,10 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
+import { demoTokens } from './auth/demo-tokens.js';
 import { scopeCheckPlugin } from './auth/scope-check.plugin.js';
 import { assertScopeCoverage } from './auth/scope-coverage.js';
 import { Scope } from './auth/scopes.js';
@@ -20,6 +24,8 @@ import { createFormatError } from './graphql/format-error.js';
 import { toGlobalId } from './graphql/global-id.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
 import { textInputPlugin } from './graphql/text-input.plugin.js';
+import { createConsoleRoute } from './http/console.handler.js';
+import { createGraphiqlRoute } from './http/graphiql.handler.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
 import { healthProbe } from './http/health.probe.js';
 import { buildSchema } from './schema.js';
@@ -111,6 +117,14 @@ export async function startApp(
     const apollo = createApollo(config, schema, httpServer, log);
     await apollo.start();
     const verifyToken = createTokenVerifier(config.token);
+    const pages = [
+      await createConsoleRoute(
+        config.nodeEnv === 'production'
+          ? {}
+          : { demoTokens: () => demoTokens(ready.em.fork(), config.token) },
+      ),
+      ...(config.graphqlIde ? [await createGraphiqlRoute()] : []),
+    ];
     httpServer.on(
       'request',
       createHttpHandler<GraphQLContext>({
@@ -123,6 +137,7 @@ export async function startApp(
           ),
         health: healthProbe(() => ready.em.getConnection().execute('select 1'), config.healthzTimeoutMs),
         maxRequestBytes: config.maxRequestBytes,
+        pages,
       }),
     );
     await new Promise<void>((resolve, reject) => {
@@ -185,6 +200,8 @@ function createApollo(
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       // Cache hints are unused, and the plugin costs throughput on wide responses.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing pages load Apollo Sandbox from a CDN; browsers get the bundled GraphiQL.
+      ApolloServerPluginLandingPageDisabled(),
       queryLimitsPlugin(config.limits),
       textInputPlugin(),
       scopeCheckPlugin<GraphQLContext>((context) => context.viewer),

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ClientClosedRequestError } from '../errors.js';
+import type { PageRoute } from './page-route.js';
 
 /** What {@link createHttpHandler} serves. */
 export interface HttpHandlerOptions<TContext extends object> {
@@ -16,11 +17,13 @@ export interface HttpHandlerOptions<TContext extends object> {
   health: () => Promise<void>;
   /** Bodies larger than this are refused with 413. */
   maxRequestBytes: number;
+  /** Pages (the console, the IDE), tried in order before GraphQL; each declines what it does not serve. */
+  pages?: readonly PageRoute[];
 }
 
 /**
  * A Node `http` request handler: GraphQL at `/graphql` (POST, and GET for queries), a readiness
- * probe at `GET /healthz`, 404 elsewhere. Bodies are capped before they are parsed.
+ * probe at `GET /healthz`, the `pages` it is given, 404 elsewhere. Bodies are capped before they are parsed.
  */
 export function createHttpHandler<TContext extends object>(options: HttpHandlerOptions<TContext>) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -38,6 +41,7 @@ export function createHttpHandler<TContext extends object>(options: HttpHandlerO
         );
         return sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable' });
       }
+      for (const page of options.pages ?? []) if (await page(req, res, url)) return;
       if (url.pathname !== '/graphql')
         return sendJson(res, 404, { error: 'Not found. GraphQL is at /graphql.' });
 
