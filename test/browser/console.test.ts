@@ -72,7 +72,7 @@ async function deleteAs(userId: number, type: string, id: string, reason: string
   expect(res.errors).toBeUndefined();
 }
 
-describe('the trash console', () => {
+describe('the trash console', { timeout: 90_000 }, () => {
   it('lets a moderator find a deleted post in the trash, restore it, and see it back in the feed', async () => {
     const welcome = gid.post(1);
     await deleteAs(users.alice, 'Post', welcome, 'Posted too early');
@@ -188,7 +188,7 @@ describe('the trash console', () => {
   });
 });
 
-describe('the GraphQL IDE', () => {
+describe('the GraphQL IDE', { timeout: 90_000 }, () => {
   it('loads offline, runs a query, and runs the auditor example with its preloaded demo token', async () => {
     const page = await open('/graphql');
     const run = page.getByRole('button', { name: /Execute query/ });
