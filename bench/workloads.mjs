@@ -10,8 +10,9 @@ export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'];
 export const SWEEPS = ['F10', 'F50', 'F100', 'N5', 'N10', 'N40'];
 
 const feed = (first) => `{ posts(first: ${first}) { nodes { title author { username } commentCount } } }`;
+// `inc` goes on every list: a field's includeDeleted is its own, never inherited from above.
 const nested = (first, inc = '') =>
-  `{ users(first: ${first}${inc}) { nodes { posts(first: 10) { nodes { comments(first: 10) { totalCount nodes { body author { username } } } } } } } }`;
+  `{ users(first: ${first}${inc}) { nodes { posts(first: 10${inc}) { nodes { comments(first: 10${inc}) { totalCount nodes { body author { username } } } } } } } }`;
 
 /** Request bodies per workload and system; `sample` holds live ids and words from the database. */
 export function bodies(workload, system, sample) {

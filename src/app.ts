@@ -19,9 +19,9 @@ import { openDatabase } from './db/database.js';
 import { connectionLimits, initORM } from './db/orm.config.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
 import { admissionPlugin } from './graphql/admission.plugin.js';
+import { compiledExecutor } from './graphql/compiled.executor.js';
 import { documentBoundsRule } from './graphql/document-bounds.rule.js';
 import { createFormatError } from './graphql/format-error.js';
-import { toGlobalId } from './graphql/global-id.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
 import { textInputPlugin } from './graphql/text-input.plugin.js';
 import { createConsoleRoute } from './http/console.handler.js';
@@ -34,9 +34,9 @@ import {
   assertSoftDeleteSetup,
   GATED_TOMBSTONE_FIELDS,
   INCLUDE_DELETED_ARGUMENT,
-  SoftDelete,
-  softDeleteCascades,
+  type SoftDelete,
 } from './soft-delete/index.js';
+import { createSoftDelete } from './soft-delete.setup.js';
 
 /** A running Tombstone server. */
 export interface App {
@@ -82,11 +82,7 @@ export async function startApp(
     gatedArguments: { [INCLUDE_DELETED_ARGUMENT]: Scope.auditRead },
     gatedFields: Object.fromEntries(GATED_TOMBSTONE_FIELDS.map((field) => [field, Scope.auditRead])),
   });
-  const softDelete = new SoftDelete({
-    cascades: softDeleteCascades(schema),
-    describe: describeRow,
-    filtersEnabled: config.softDeleteFilters,
-  });
+  const softDelete = createSoftDelete(schema, { filtersEnabled: config.softDeleteFilters });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
   let orm: MikroORM | undefined;
   try {
@@ -106,10 +102,7 @@ export async function startApp(
       { migrate: true },
     );
     await softDelete.installDatabaseGuards(orm.em.fork());
-    assertSoftDeleteSetup(schema, softDelete, {
-      'Query.viewer': 'always live: a deleted user cannot authenticate',
-      'Query.trash': 'lists tombstones only',
-    });
+    assertSoftDeleteSetup(schema, softDelete);
     if (config.seedDemoData && (await seedDemoData(orm.em.fork())))
       log('Seeded demo data into the empty database.');
     const ready = orm;
@@ -172,12 +165,6 @@ export async function startApp(
   }
 }
 
-/** Clients know rows by their global ids; the toolkit's messages name them that way. */
-function describeRow(entity: string, id: unknown) {
-  const globalId = toGlobalId(entity, String(id));
-  return { label: `${entity} ${globalId}`, id: globalId };
-}
-
 function createApollo(
   config: AppConfig,
   schema: GraphQLSchema,
@@ -186,7 +173,8 @@ function createApollo(
 ): ApolloServer<GraphQLContext> {
   const development = config.nodeEnv === 'development';
   return new ApolloServer<GraphQLContext>({
-    schema,
+    // Execution only: parsing, validation and the plugins below stay Apollo's (see compiledExecutor).
+    gateway: compiledExecutor(schema, config.execution),
     includeStacktraceInErrorResponses: development,
     introspection: config.nodeEnv !== 'production',
     // Request bodies are already capped; these bound the parser's and validation's work on

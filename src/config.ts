@@ -1,6 +1,7 @@
 import { parseDuration } from './auth/duration.js';
 import { DEFAULT_MAX_TOKEN_TTL_SECONDS, type TokenConfig } from './auth/token.service.js';
 import type { AdmissionLimits } from './graphql/admission.plugin.js';
+import type { CompiledExecutionOptions } from './graphql/compiled.executor.js';
 import type { DocumentBounds } from './graphql/document-bounds.rule.js';
 import type { QueryLimits } from './graphql/query-limits.plugin.js';
 import type { SearchLimits } from './modules/post/post.search.js';
@@ -49,6 +50,8 @@ export interface AppConfig {
    * @default on, except in production
    */
   graphqlIde: boolean;
+  /** When documents are compiled (graphql-jit) instead of interpreted. */
+  execution: CompiledExecutionOptions;
 }
 
 /** Used only outside production when neither JWT_SECRET nor JWT_JWKS_URL is set. */
@@ -137,6 +140,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       countLimit: int('SEARCH_COUNT_LIMIT', 10_000, 1, 10_000_000),
     },
     graphqlIde: ide === '' ? nodeEnv !== 'production' : ide === 'on',
+    execution: {
+      compileAfter: int('GRAPHQL_COMPILE_AFTER', 2, 0, 1_000_000),
+      cacheSize: int('GRAPHQL_COMPILED_CACHE', 1_000, 1, 1_000_000),
+    },
   };
   if (!config.softDeleteFilters && nodeEnv === 'production') {
     problems.push('SOFT_DELETE_FILTERS=off is for benchmarks only and is refused in production.');

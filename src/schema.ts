@@ -5,6 +5,7 @@ import { scopeDirectivesTypeDefs } from './auth/scope.directives.js';
 import { Scope } from './auth/scopes.js';
 import type { GraphQLContext } from './context.js';
 import type { Resolvers } from './generated/graphql.js';
+import { connectionResolvers } from './graphql/connection.js';
 import { DateTimeScalar } from './graphql/date-time.scalar.js';
 import { auditResolvers } from './modules/audit/audit.resolvers.js';
 import { commentResolvers } from './modules/comment/comment.resolvers.js';
@@ -23,8 +24,18 @@ export function loadTypeDefs(): string[] {
   return SDL_FILES.map((name) => readFileSync(new URL(`../schema/${name}.graphql`, import.meta.url), 'utf8'));
 }
 
+/** Every type shaped by `buildConnection`. */
+const CONNECTION_TYPES = [
+  'UserConnection',
+  'PostConnection',
+  'CommentConnection',
+  'TombstoneConnection',
+  'AuditEventConnection',
+] as const;
+
 const resolvers: Resolvers[] = [
   { DateTime: DateTimeScalar },
+  Object.fromEntries(CONNECTION_TYPES.map((type) => [type, connectionResolvers])),
   nodeResolvers,
   userResolvers,
   postResolvers,
@@ -36,8 +47,9 @@ const resolvers: Resolvers[] = [
 
 /**
  * Builds the executable schema: the SDL of `schema/`, the scope directives, and the soft-delete
- * directive, which adds the tombstone fields to every `@softDelete` type and guards every field
- * that can return one. Refuses to build when it is incomplete: every root field needs a resolver
+ * directive, which adds the tombstone fields to every `@softDelete` type, `includeDeleted` (gated
+ * by audit:read) to every list, count and lookup of them, and guards every field that can return
+ * one. Refuses to build when it is incomplete: every root field needs a resolver
  * and every resolver a field, so a typo cannot silently return null.
  */
 export function buildSchema(): GraphQLSchema {
@@ -48,7 +60,13 @@ export function buildSchema(): GraphQLSchema {
       actorType: 'User',
       resolveActor: (actorId, context) =>
         (context as GraphQLContext).reads.scope('all').loaders.user.load(Number(actorId)),
-      gate: `@requiresScopes(scopes: [["${Scope.auditRead}"]])`,
+      interfaces: ['Node'],
+    },
+    // includeDeleted and the tombstone details are for auditors.
+    gate: `@requiresScopes(scopes: [["${Scope.auditRead}"]])`,
+    exempt: {
+      'Query.viewer': 'always live: a deleted user cannot authenticate',
+      'Query.trash': 'lists tombstones only',
     },
   });
   const augmented = softDelete.augment(loadTypeDefs());

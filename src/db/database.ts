@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.js';
 
 /** A PostgreSQL database the app can use, and how to let go of it. */
 export interface DatabaseHandle {
@@ -16,14 +16,23 @@ const EMBEDDED_DATABASE = 'tombstone';
 
 /**
  * Uses `databaseUrl` when given; otherwise starts (or reuses the files of) an embedded PostgreSQL
- * under `dataDir/pg` and makes sure its application database exists.
+ * under `dataDir/pg` and makes sure its application database exists. With `shareRunning`, an
+ * embedded PostgreSQL that another process (the server) runs there is used as it is, and left
+ * running: command-line tools work next to the server.
  */
 export async function openDatabase(options: {
   databaseUrl: string | undefined;
   dataDir: string;
   log: (line: string) => void;
+  shareRunning?: boolean;
 }): Promise<DatabaseHandle> {
   if (options.databaseUrl) return { url: options.databaseUrl, embedded: false, stop: async () => {} };
+  const running = options.shareRunning ? await runningEmbeddedPostgres(`${options.dataDir}/pg`) : undefined;
+  if (running) {
+    await createDatabaseIfMissing(running, EMBEDDED_DATABASE);
+    options.log(`Using the embedded PostgreSQL already running (data in ${options.dataDir}/pg).`);
+    return { url: withDatabase(running, EMBEDDED_DATABASE), embedded: false, stop: async () => {} };
+  }
   const server = await startEmbeddedPostgres({ dataDir: `${options.dataDir}/pg` });
   try {
     await createDatabaseIfMissing(server.url, EMBEDDED_DATABASE);

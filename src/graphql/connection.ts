@@ -98,3 +98,15 @@ export function buildConnection<TRow, TNode, TKey = CursorKey>(
     totalCount,
   };
 }
+
+/**
+ * Resolvers every connection type shares. The compiled executor reads a property as it is, where
+ * graphql-js's default resolver also calls functions and awaits promises: `totalCount` is a
+ * function (so an unselected count costs no query), and `nodes`/`edges` may still be loading
+ * (follows look their users up after the page).
+ */
+export const connectionResolvers = {
+  totalCount: (connection: Connection) => connection.totalCount(),
+  nodes: (connection: Connection) => connection.nodes,
+  edges: (connection: Connection) => connection.edges,
+};

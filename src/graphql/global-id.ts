@@ -11,6 +11,12 @@ export function toGlobalId(type: string, id: number | string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 }
 
+/** The global id of a row named `Type:primaryKey`, as the toolkit's results and audit events name rows. */
+export function globalIdOfRef(ref: string): string {
+  const [type, id] = ref.split(':') as [string, string];
+  return toGlobalId(type, id);
+}
+
 /** Decodes a global id into its type name and integer key, or `null` when it is not one of ours. */
 export function fromGlobalId(globalId: string): { type: string; id: number } | null {
   if (globalId.length === 0 || globalId.length > 64 || !/^[A-Za-z0-9_-]+$/.test(globalId)) return null;

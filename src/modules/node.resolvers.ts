@@ -15,7 +15,7 @@ export const nodeResolvers: Resolvers = {
   Query: {
     node: async (_root, args, ctx) => {
       const parsed = fromGlobalId(args.id);
-      const { loaders } = ctx.reads.listScope(undefined, args);
+      const { loaders } = ctx.reads.listScope(args);
       if (!parsed) throw BadUserInputError.invalidId();
       switch (parsed.type) {
         case 'User':

@@ -12,7 +12,10 @@ const AuditEventSchema = defineEntity({
     /** The entity the action was addressed to: the batch root. */
     entityType: p.string().length(64),
     entityId: p.string().length(64),
+    /** The user who acted; null for an actor that is not a user (see `actorLabel`). */
     actorId: p.string().length(64).nullable(),
+    /** Who acted when it was not a user, e.g. `cli:purge`; null for users' actions. */
+    actorLabel: p.string().length(64).nullable(),
     reason: p.text().nullable(),
     batchId: p.uuid(),
     /** How many rows the action tombstoned, restored or purged. */

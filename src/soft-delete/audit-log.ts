@@ -11,6 +11,8 @@ export interface AuditEntry {
   entityType: string;
   entityId: string;
   actorId: string | null;
+  /** An actor that is not a user, e.g. `cli:purge`. */
+  actorLabel?: string | null;
   reason: string | null;
   batchId: string;
   /** Every row covered, as `Entity:id`. */
@@ -21,13 +23,14 @@ export interface AuditEntry {
 /** Appends an event; run it inside the transaction of the action it records. */
 export async function appendAuditEvent(run: SqlRunner, entry: AuditEntry): Promise<void> {
   await run(
-    `insert into "${AUDIT_TABLE}" ("action", "entity_type", "entity_id", "actor_id", "reason", "batch_id", ` +
-      `"row_count", "entity_refs", "created_at") values (?, ?, ?, ?, ?, ?, ?, ?::text[], ?)`,
+    `insert into "${AUDIT_TABLE}" ("action", "entity_type", "entity_id", "actor_id", "actor_label", "reason", ` +
+      `"batch_id", "row_count", "entity_refs", "created_at") values (?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?)`,
     [
       entry.action,
       entry.entityType,
       entry.entityId,
       entry.actorId,
+      entry.actorLabel ?? null,
       entry.reason,
       entry.batchId,
       entry.refs.length,

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AUDIT_TABLE } from './audit-log.js';
-import { collectDescendants, type RowSet, sizeOf } from './batch.sql.js';
-import { readBatch } from './restore.sql.js';
+import { sizeOf, withRowsBeneath } from './batch.sql.js';
+import { lockBatch } from './restore.sql.js';
 import type { SoftDeleteModel } from './soft-delete.model.js';
-import { quote, type SqlRunner, sqlRunner } from './sql-runner.js';
+import { quote, sqlRunner } from './sql-runner.js';
 
 /** What the trash shows about a deletion batch. */
 export interface BatchSummary {
@@ -53,28 +53,14 @@ export async function summarizeBatches(
 }
 
 /**
- * The rows a purge of the batch removes: the batch and every row beneath its rows along
- * cascading or required relations, including rows tombstoned earlier by separate deletes.
- * `lock` takes the batch `FOR UPDATE`, as the purge itself does.
+ * How many rows purging the batch would remove now: the batch and every row beneath (see
+ * `withRowsBeneath`), read without locks: a preview, not a promise.
  */
-export async function purgeRows(
-  run: SqlRunner,
-  model: SoftDeleteModel,
-  batchId: string,
-  options: { lock: boolean },
-): Promise<RowSet> {
-  const batch = await readBatch(run, model, batchId, options);
-  const below = await collectDescendants(run, model, batch, (edge) => edge.cascades || edge.required);
-  const merged: RowSet = new Map([...batch].map(([entity, ids]) => [entity, [...ids]]));
-  for (const [entity, ids] of below) merged.set(entity, [...(merged.get(entity) ?? []), ...ids]);
-  return merged;
-}
-
-/** How many rows purging the batch would remove now (read without locks: a preview, not a promise). */
 export async function purgeCount(
   em: EntityManager,
   model: SoftDeleteModel,
   batchId: string,
 ): Promise<number> {
-  return sizeOf(await purgeRows(sqlRunner(em), model, batchId, { lock: false }));
+  const run = sqlRunner(em);
+  return sizeOf(await withRowsBeneath(run, model, await lockBatch(run, model, batchId, { lock: false })));
 }

@@ -56,6 +56,22 @@ export async function collectDescendants(
   return found;
 }
 
+/**
+ * What a purge of `batch` removes: the batch and every row beneath its rows along cascading or
+ * required relations, whatever their tombstones (rows deleted earlier on their own could never
+ * come back without their parent).
+ */
+export async function withRowsBeneath(
+  run: SqlRunner,
+  model: SoftDeleteModel,
+  batch: RowSet,
+): Promise<RowSet> {
+  const below = await collectDescendants(run, model, batch, (edge) => edge.cascades || edge.required);
+  const rows: RowSet = new Map([...batch].map(([entity, ids]) => [entity, [...ids]]));
+  for (const [entity, ids] of below) rows.set(entity, [...(rows.get(entity) ?? []), ...ids]);
+  return rows;
+}
+
 /** The tombstone a delete writes. */
 export interface TombstoneValues {
   deletedAt: Date;

@@ -4,6 +4,7 @@
  * path, while deletes, restores and purges work by batch. Imports nothing from the application.
  */
 export { type AuditAction, AuditEvent } from './audit-event.entity.js';
+export type { RowSet } from './batch.sql.js';
 export { type BatchSummary, purgeCount, summarizeBatches } from './batch-summary.js';
 export {
   HIDDEN_PARENT_SQLSTATE,
@@ -12,6 +13,12 @@ export {
   LIVE_CHILDREN_SQLSTATE,
 } from './invariant.sql.js';
 export { READ_SCOPE, type ReadScope, RequestReads, type Visibility } from './request-reads.js';
+export {
+  countExpiredRoots,
+  type ExpiredRootsFilter,
+  expiredRoots,
+  purgePreview,
+} from './retention.queries.js';
 export {
   mapRows,
   parentRow,

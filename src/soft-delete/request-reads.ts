@@ -2,27 +2,23 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { SoftDelete } from './soft-delete.service.js';
 
 /**
- * - `live`: tombstones, and rows under hidden required parents, are hidden.
- * - `all`: an auditor's `includeDeleted: true`; everything is visible, and fields below inherit it.
- * - `tombstones`: rows listed *because* they are tombstones (the trash); they and their to-one
- *   parents are readable, but lists below them default to `live`.
+ * - `live`: tombstones are hidden (and, by the database's invariant, every row under one).
+ * - `all`: tombstones are visible: an auditor's `includeDeleted: true`, the trash, the audit log,
+ *   and the to-one parents of rows read that way.
  */
-export type Visibility = 'live' | 'all' | 'tombstones';
+export type Visibility = 'live' | 'all';
 
 /** An entity manager, and whatever per-request caches sit on it, for one visibility mode. */
 export interface ReadScope<TLoaders, TEm extends EntityManager = EntityManager> {
   visibility: Visibility;
   /** Whether this scope's reads include tombstones. */
   includesDeleted: boolean;
-  /** The mode list fields below an object of this scope default to. */
-  inherits: 'live' | 'all';
   em: TEm;
   loaders: TLoaders;
 }
 
 /** What the visibility guard asks of a request's reads (see {@link RequestReads}). */
 export interface ScopeResolver {
-  listScope(parent: unknown, args: { includeDeleted?: boolean | null }): { includesDeleted: boolean };
   scopeOf(value: unknown): { includesDeleted: boolean };
 }
 
@@ -37,10 +33,14 @@ export const READ_SCOPE = Symbol('tombstone.readScope');
  * an entity manager or a loader: MikroORM's identity map answers `findOne` by primary key without
  * a query, so a shared one would hand a tombstone loaded for an auditor to the next plain read.
  *
- * It also decides which scope a field reads in: a field with an `includeDeleted` argument uses
- * it, and otherwise inherits its parent's mode; a to-one field follows the scope its parent was
- * read in. `includeDeleted: true` itself is gated before execution (audit:read), so only auditors
- * ever reach the `all` mode.
+ * It also decides which scope a field reads in, from nothing but the field's own arguments and
+ * the row it hangs from, so that a field's value never depends on arguments given above it (a
+ * client cache keys it by parent and arguments alone): a list, count or lookup reads in the mode
+ * its own `includeDeleted` asks for (default live); a to-one field returns the stored parent of a
+ * row to whoever can see the row, reading in the mode the row was read in. For a live row both
+ * modes give the same parent, since the database keeps a live row's required parents live; a
+ * tombstone (reachable in `all` mode only) shows its parents as they are. `includeDeleted: true`
+ * is gated before execution (audit:read); the trash and the audit log read in `all` mode too.
  */
 export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> implements ScopeResolver {
   readonly #scopes = new Map<Visibility, ReadScope<TLoaders, TEm>>();
@@ -60,14 +60,13 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
   scope(visibility: Visibility = 'live'): ReadScope<TLoaders, TEm> {
     let scope = this.#scopes.get(visibility);
     if (!scope) {
-      const includesDeleted = visibility !== 'live';
+      const includesDeleted = visibility === 'all';
       const em = includesDeleted
         ? this.softDelete.forkIncludingDeleted(this.root)
         : (this.root.fork() as TEm);
       scope = {
         visibility,
         includesDeleted,
-        inherits: visibility === 'all' ? 'all' : 'live',
         em,
         loaders: this.loaders(em, visibility),
       };
@@ -82,10 +81,12 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
     return this.scope((value as { [READ_SCOPE]?: Visibility })[READ_SCOPE] ?? 'live');
   }
 
-  /** The scope of a list or lookup field: `includeDeleted` when given, else the parent's inherited mode. */
-  listScope(parent: unknown, args: { includeDeleted?: boolean | null }): ReadScope<TLoaders, TEm> {
-    if (args.includeDeleted != null) return this.scope(args.includeDeleted ? 'all' : 'live');
-    return this.scope(parent === undefined ? 'live' : this.scopeOf(parent).inherits);
+  /**
+   * The scope of a list, count or lookup field: its own `includeDeleted` argument (false when
+   * omitted or null), whatever the fields above it asked for.
+   */
+  listScope(args: { includeDeleted?: boolean | null }): ReadScope<TLoaders, TEm> {
+    return this.scope(args.includeDeleted === true ? 'all' : 'live');
   }
 
   /** Drops every scope, so that reads after a write see its result. */

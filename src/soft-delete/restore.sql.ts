@@ -13,24 +13,22 @@ export function parentsFirst(model: SoftDeleteModel): string[] {
   return [...model.entities.keys()].sort((a, b) => (ranks.get(a) ?? 0) - (ranks.get(b) ?? 0));
 }
 
-/** Every row of a batch, locked `FOR UPDATE`, parents' tables first. */
-export function lockBatch(run: SqlRunner, model: SoftDeleteModel, batchId: string): Promise<RowSet> {
-  return readBatch(run, model, batchId, { lock: true });
-}
-
-/** Every row of a batch, parents' tables first; locked `FOR UPDATE` when `lock` is set. */
-export async function readBatch(
+/**
+ * Every row of a batch, locked `FOR UPDATE`, parents' tables first. `lock: false` only reads
+ * them, for a preview that must not hold up the server's writes.
+ */
+export async function lockBatch(
   run: SqlRunner,
   model: SoftDeleteModel,
   batchId: string,
-  options: { lock: boolean },
+  { lock = true }: { lock?: boolean } = {},
 ): Promise<RowSet> {
   const rows: RowSet = new Map();
   for (const name of parentsFirst(model)) {
     const entity = model.require(name);
     const found = await run<{ id: unknown }>(
       `select ${quote(entity.idColumn)} as id from ${quote(entity.table)} where ${column(entity, 'deleteBatch')} = ? ` +
-        `order by ${quote(entity.idColumn)}${options.lock ? ' for update' : ''}`,
+        `order by ${quote(entity.idColumn)}${lock ? ' for update' : ''}`,
       [batchId],
     );
     for (const { id } of found) push(rows, name, id);

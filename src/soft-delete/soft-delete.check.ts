@@ -1,14 +1,14 @@
 import {
   type GraphQLNamedType,
-  type GraphQLOutputType,
   type GraphQLSchema,
   getNamedType,
-  getNullableType,
   isAbstractType,
-  isListType,
+  isInterfaceType,
   isObjectType,
+  isScalarType,
 } from 'graphql';
-import { INCLUDE_DELETED_ARGUMENT, isGuarded, softDeleteTypes } from './soft-delete.directive.js';
+import { countedType, fieldsTakingIncludeDeleted, INCLUDE_DELETED_ARGUMENT } from './include-deleted.js';
+import { isGuarded, softDeleteTypes } from './soft-delete.directive.js';
 import type { SoftDelete } from './soft-delete.service.js';
 
 /**
@@ -18,21 +18,20 @@ import type { SoftDelete } from './soft-delete.service.js';
  * - a field that can return a soft-deletable object (directly, in a list, through an interface or
  *   union, or as a connection's `nodes` / `edges.node`) is not covered by the visibility guard,
  *   e.g. because it was added to the schema after the transformer ran;
- * - a query root field that can return a soft-deletable row, or any list or connection of them
- *   below the root, has no `includeDeleted` argument (to-one fields follow their parent and take
- *   none; connection and edge types' own fields are covered by the connection field).
+ * - a list, count or lookup of soft-deletable rows (see `fieldsTakingIncludeDeleted`) lacks
+ *   `includeDeleted: Boolean = false`, or any other field takes an `includeDeleted` (a to-one
+ *   field returns the stored parent: its value depends on the row it hangs from alone);
+ * - a count directive names a type that is not `@softDelete`, or an exemption names no field.
+ *
+ * The directive's `augment` writes these arguments; this check verifies the schema it produced,
+ * and schemas built without it.
  *
  * @param schema the schema after the `@softDelete` transformer
  * @param softDelete the toolkit instance of an initialised ORM
- * @param exempt coordinates (`Query.trash`) that need no `includeDeleted`, each with the reason
  */
-export function assertSoftDeleteSetup(
-  schema: GraphQLSchema,
-  softDelete: SoftDelete,
-  exempt: Record<string, string> = {},
-): void {
+export function assertSoftDeleteSetup(schema: GraphQLSchema, softDelete: SoftDelete): void {
   const problems: string[] = [];
-  const { directiveName, types } = softDeleteTypes(schema);
+  const { directiveName, countDirectiveName, types, exempt } = softDeleteTypes(schema);
   const { model } = softDelete;
   const covered = new Set<string>();
 
@@ -69,7 +68,9 @@ export function assertSoftDeleteSetup(
     isAbstractType(named)
       ? schema.getPossibleTypes(named).some((t) => softDeletable.has(t.name))
       : softDeletable.has(named.name);
-  problems.push(...missingIncludeDeleted(schema, reaches, exempt));
+  problems.push(
+    ...includeDeletedProblems(schema, { softDeletable, countDirective: countDirectiveName, exempt }),
+  );
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
@@ -84,41 +85,47 @@ export function assertSoftDeleteSetup(
   if (problems.length > 0) throw new Error(`Soft-delete setup is incomplete:\n- ${problems.join('\n- ')}`);
 }
 
-/** A connection type: `edges`, `nodes` and `pageInfo`; an edge type: `cursor` and `node`. */
-function isConnectionOrEdge(type: GraphQLNamedType): boolean {
-  if (!isObjectType(type)) return false;
-  const fields = type.getFields();
-  return ('edges' in fields && 'pageInfo' in fields) || ('cursor' in fields && 'node' in fields);
-}
-
-function missingIncludeDeleted(
+function includeDeletedProblems(
   schema: GraphQLSchema,
-  reaches: (type: GraphQLNamedType) => boolean,
-  exempt: Record<string, string>,
+  rule: Parameters<typeof fieldsTakingIncludeDeleted>[1],
 ): string[] {
   const problems: string[] = [];
-  const queryType = schema.getQueryType();
-  const returnsRows = (type: GraphQLOutputType, root: boolean): boolean => {
-    const named = getNamedType(type);
-    if (isConnectionOrEdge(named) && isObjectType(named)) {
-      const { nodes, edges } = named.getFields();
-      if (nodes && reaches(getNamedType(nodes.type))) return true;
-      const edge = edges ? getNamedType(edges.type) : undefined;
-      const node = edge && isObjectType(edge) ? edge.getFields().node : undefined;
-      return node !== undefined && reaches(getNamedType(node.type));
+  const takes = fieldsTakingIncludeDeleted(schema, rule);
+  for (const coordinate of Object.keys(rule.exempt)) {
+    const [typeName, fieldName] = coordinate.split('.') as [string, string | undefined];
+    const type = schema.getType(typeName);
+    if (!fieldName || !(isObjectType(type) || isInterfaceType(type)) || !type.getFields()[fieldName]) {
+      problems.push(`Exemption ${coordinate} names no field.`);
     }
-    return reaches(named) && (root || isListType(getNullableType(type)));
-  };
+  }
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__') || isConnectionOrEdge(type)) continue;
-    if (type === schema.getMutationType() || type === schema.getSubscriptionType()) continue;
+    if ((!isObjectType(type) && !isInterfaceType(type)) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const coordinate = `${type.name}.${field.name}`;
-      if (coordinate in exempt || !returnsRows(field.type, type === queryType)) continue;
-      if (!field.args.some((arg) => arg.name === INCLUDE_DELETED_ARGUMENT)) {
+      const counted = countedType(field, rule.countDirective);
+      if (counted !== undefined && !rule.softDeletable.has(counted)) {
+        problems.push(
+          `${coordinate} is @${rule.countDirective}(of: "${counted}"), which is not a soft-deletable type.`,
+        );
+      }
+      const argument = field.args.find((arg) => arg.name === INCLUDE_DELETED_ARGUMENT);
+      if (!takes.has(coordinate)) {
+        if (argument) {
+          problems.push(
+            `${coordinate} takes ${INCLUDE_DELETED_ARGUMENT}, but is no list, count or lookup of soft-deletable rows ` +
+              '(a to-one field returns the stored parent to whoever sees the row).',
+          );
+        }
+      } else if (!argument) {
         problems.push(
           `${coordinate} can return soft-deletable rows but has no ${INCLUDE_DELETED_ARGUMENT} argument.`,
         );
+      } else if (
+        !isScalarType(argument.type) ||
+        argument.type.name !== 'Boolean' ||
+        argument.defaultValue !== false
+      ) {
+        problems.push(`${coordinate}(${INCLUDE_DELETED_ARGUMENT}:) must be Boolean = false.`);
       }
     }
   }

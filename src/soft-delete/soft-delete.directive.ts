@@ -1,5 +1,8 @@
 import { getDirective, MapperKind, mapSchema } from '@graphql-tools/utils';
 import {
+  buildASTSchema,
+  concatAST,
+  type DocumentNode,
   defaultFieldResolver,
   type GraphQLFieldConfig,
   type GraphQLFieldResolver,
@@ -9,7 +12,13 @@ import {
   isAbstractType,
   isNonNullType,
   isObjectType,
+  parse,
 } from 'graphql';
+import {
+  addIncludeDeletedArguments,
+  fieldsTakingIncludeDeleted,
+  INCLUDE_DELETED_ARGUMENT,
+} from './include-deleted.js';
 import type { ScopeResolver } from './request-reads.js';
 import type { CascadeCoordinate } from './soft-delete.model.js';
 import { augmentWithTombstoneFields } from './tombstone.fields.js';
@@ -26,8 +35,12 @@ export interface SoftDeleteTypeDeclaration {
 /** What the transformer leaves in `schema.extensions.softDelete`. */
 export interface SoftDeleteSchemaExtension {
   directiveName: string;
+  /** The directive marking counts of soft-deletable rows: `${directiveName}Count`. */
+  countDirectiveName: string;
   /** Declarations by GraphQL type name. */
   types: Record<string, SoftDeleteTypeDeclaration>;
+  /** Coordinates that return soft-deletable rows yet take no `includeDeleted`, with why. */
+  exempt: Record<string, string>;
 }
 
 /** What a guarded field carries in `field.extensions.softDelete`. */
@@ -43,11 +56,8 @@ export interface TombstoneFieldsOptions {
   actorType: string;
   /** Resolves `deletedBy` from the stored actor id; null when the actor is gone. */
   resolveActor: (actorId: string, context: unknown) => unknown;
-  /**
-   * Directives appended to `deletedAt`, `deletedBy` and `deleteReason`, e.g.
-   * `@requiresScopes(scopes: [["audit:read"]])`; who may read tombstone details is the app's call.
-   */
-  gate: string;
+  /** Interfaces `SoftDeletable` implements besides its own `id: ID!`, e.g. `['Node']`. */
+  interfaces?: string[];
 }
 
 /** Options of {@link softDeleteDirective}. */
@@ -59,13 +69,25 @@ export interface SoftDeleteDirectiveOptions {
   reads?: (context: unknown) => ScopeResolver | undefined;
   /** Adds `isDeleted`, `deletedAt`, `deletedBy`, `deleteReason` and interface `SoftDeletable`. */
   tombstoneFields?: TombstoneFieldsOptions;
+  /**
+   * Directives appended to what only auditors may use: every `includeDeleted` argument and the
+   * fields `deletedAt`, `deletedBy`, `deleteReason`, e.g. `@requiresScopes(scopes: [["audit:read"]])`;
+   * who that is, is the app's call.
+   * @default '' (no gate)
+   */
+  gate?: string;
+  /**
+   * Fields that return soft-deletable rows yet take no `includeDeleted`, by coordinate, each with
+   * the reason (e.g. `{ 'Query.trash': 'lists tombstones only' }`).
+   * @default {}
+   */
+  exempt?: Record<string, string>;
 }
 
 /** The tombstone fields the directive adds whose values only auditors may read (`isDeleted` is open). */
 export const GATED_TOMBSTONE_FIELDS = ['deletedAt', 'deletedBy', 'deleteReason'] as const;
 
-/** The argument that switches a field to an auditor's view. */
-export const INCLUDE_DELETED_ARGUMENT = 'includeDeleted';
+export { INCLUDE_DELETED_ARGUMENT };
 
 /** The SDL of the directive, for a given directive name. */
 export function softDeleteDirectiveTypeDefs(directiveName = 'softDelete'): string {
@@ -74,6 +96,8 @@ export function softDeleteDirectiveTypeDefs(directiveName = 'softDelete'): strin
     Marks an object type as soft-deletable. Its entity must carry the tombstone columns
     (\`deletedAt\`, \`deletedBy\`, \`deleteReason\`, \`deleteBatch\`); from then on a tombstoned row,
     or a row whose required parent is hidden, is hidden from every field that could return it.
+    Every list, count and lookup of the type gets \`includeDeleted: Boolean = false\`, and the type
+    the \`SoftDeletable\` fields.
     """
     directive @${directiveName}(
       "The MikroORM entity behind the type, when its name differs from the type's."
@@ -85,6 +109,12 @@ export function softDeleteDirectiveTypeDefs(directiveName = 'softDelete'): strin
       """
       cascade: [String!]
     ) on OBJECT
+
+    """
+    Marks a field that counts rows of a soft-deletable type (\`of\`) without listing them, such as
+    \`commentCount: Int!\`: like every list of them, it gets \`includeDeleted: Boolean = false\`.
+    """
+    directive @${directiveName}Count(of: String!) on FIELD_DEFINITION
   `;
 }
 
@@ -103,22 +133,51 @@ export function softDeleteDirectiveTypeDefs(directiveName = 'softDelete'): strin
  * const schema = transformer(makeExecutableSchema({ typeDefs: [typeDefs, appTypeDefs], resolvers }));
  */
 export function softDeleteDirective(directiveName = 'softDelete', options: SoftDeleteDirectiveOptions = {}) {
+  const countDirectiveName = `${directiveName}Count`;
+  const gate = options.gate ?? '';
+  const exempt = options.exempt ?? {};
+  // A field with the argument shows what it asks for (the argument is gated before execution);
+  // any other field shows what the row (or connection) it hangs from was read in.
   const includeDeleted: IncludeDeleted = (source, args, context, info) => {
-    const reads = options.reads?.(context);
-    if (!reads) return false;
     const field = info.parentType.getFields()[info.fieldName];
-    const takesArgument = field?.args.some((arg) => arg.name === INCLUDE_DELETED_ARGUMENT);
-    return (takesArgument ? reads.listScope(source, args) : reads.scopeOf(source)).includesDeleted;
+    if (field?.args.some((arg) => arg.name === INCLUDE_DELETED_ARGUMENT)) {
+      return args[INCLUDE_DELETED_ARGUMENT] === true;
+    }
+    return options.reads?.(context)?.scopeOf(source).includesDeleted ?? false;
   };
   return {
     typeDefs: softDeleteDirectiveTypeDefs(directiveName),
     /**
-     * Adds the tombstone fields (and interface `SoftDeletable`) to every `@softDelete` type of
-     * `typeDefs`, with their resolvers. Fields a type already declares are left as written.
+     * Writes the policy into the app's SDL, once for every type: adds the tombstone fields (and
+     * interface `SoftDeletable`) to every `@softDelete` type, with their resolvers, and
+     * `includeDeleted: Boolean = false` with the gate to every list, count and lookup of
+     * soft-deletable rows (see `fieldsTakingIncludeDeleted`). What the SDL already declares is
+     * left as written, for the startup check to judge.
      */
-    augment(typeDefs: string[]): { typeDefs: string[]; resolvers: Record<string, unknown> } {
-      if (!options.tombstoneFields) return { typeDefs, resolvers: {} };
-      return augmentWithTombstoneFields(typeDefs, directiveName, options.tombstoneFields);
+    augment(typeDefs: string[]): { typeDefs: DocumentNode[]; resolvers: Record<string, unknown> } {
+      let documents = typeDefs.map((sdl) => parse(sdl, { noLocation: true }));
+      let resolvers: Record<string, unknown> = {};
+      if (options.tombstoneFields) {
+        const added = augmentWithTombstoneFields(documents, directiveName, options.tombstoneFields, gate);
+        documents = [...documents, ...added.typeDefs];
+        resolvers = added.resolvers;
+      }
+      // A provisional schema (directives unchecked) answers which fields list or count the rows.
+      const provisional = buildASTSchema(
+        concatAST([parse(softDeleteDirectiveTypeDefs(directiveName)), ...documents]),
+        { assumeValidSDL: true },
+      );
+      const softDeletable = new Set(
+        Object.values(provisional.getTypeMap())
+          .filter((type) => isObjectType(type) && getDirective(provisional, type, directiveName)?.[0])
+          .map((type) => type.name),
+      );
+      const coordinates = fieldsTakingIncludeDeleted(provisional, {
+        softDeletable,
+        countDirective: countDirectiveName,
+        exempt,
+      });
+      return { typeDefs: addIncludeDeletedArguments(documents, coordinates, gate), resolvers };
     },
     transformer(schema: GraphQLSchema): GraphQLSchema {
       if (schema.extensions?.softDelete) {
@@ -143,7 +202,7 @@ export function softDeleteDirective(directiveName = 'softDelete', options: SoftD
         [MapperKind.OBJECT_FIELD]: (field) =>
           canBeSoftDeletable(field.type) ? guard(field, includeDeleted) : field,
       });
-      const extension: SoftDeleteSchemaExtension = { directiveName, types };
+      const extension: SoftDeleteSchemaExtension = { directiveName, countDirectiveName, types, exempt };
       return new GraphQLSchema({
         ...guarded.toConfig(),
         extensions: { ...guarded.extensions, softDelete: extension },

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager, MetadataStorage, Options } from '@mikro-orm/core';
 import { wrap } from '@mikro-orm/core';
 import { appendAuditEvent, batchRoot } from './audit-log.js';
-import { assignBatch, deleteRows, lockRow, type RowSet, refsOf } from './batch.sql.js';
-import { purgeRows } from './batch-summary.js';
+import { assignBatch, deleteRows, lockRow, type RowSet, refsOf, withRowsBeneath } from './batch.sql.js';
 import { installInvariantGuards } from './invariant.sql.js';
 import { blockedRows, clearBatch, lockBatch, rehome, tombstonedParent } from './restore.sql.js';
 import { SoftDeleteError } from './soft-delete.errors.js';
@@ -41,7 +40,7 @@ export interface BatchResult {
   batchId: string;
   /** Rows restored or purged. */
   count: number;
-  /** Those rows, as `Entity:id`. */
+  /** Those rows, as `Entity:id`, the root first. */
   refs: string[];
   /**
    * Restore only: rows of the batch that stay deleted because a parent of theirs was deleted on
@@ -52,7 +51,10 @@ export interface BatchResult {
 
 /** Who acts, and for restore, whether they may touch the row. */
 export interface ActorOptions {
+  /** The acting user's id; null for an actor that is not a user. */
   actor: string | null;
+  /** Names an actor that is not a user in the audit log, e.g. `cli:purge`. */
+  actorLabel?: string | null;
   /** Called with the row's tombstone; `false` answers NOT_FOUND, as for an unknown row. */
   authorize?: (row: { deletedBy: string | null }) => boolean;
 }
@@ -195,7 +197,7 @@ export class SoftDelete {
       const blocked = await blockedRows(run, this.model, batchId);
       await rehome(run, this.model, blocked);
       const restored = await clearBatch(run, this.model, batchId);
-      const result = await record(run, 'restore', entityName, id, options.actor, batchId, restored);
+      const result = await record(run, 'restore', entityName, id, options, batchId, restored);
       const kept = [...blocked].flatMap(([entity, rows]) =>
         [...rows.keys()].map((key) => `${entity}:${key}`),
       );
@@ -218,9 +220,9 @@ export class SoftDelete {
       const run = sqlRunner(tx, tx.getTransactionContext());
       const row = await this.lockRoot(run, entityName, id, options, 'purge');
       const batchId = row.delete_batch as string;
-      const rows = await purgeRows(run, this.model, batchId, { lock: true });
+      const rows = await withRowsBeneath(run, this.model, await lockBatch(run, this.model, batchId));
       await deleteRows(run, this.model, rows);
-      return record(run, 'purge', entityName, id, options.actor, batchId, rows);
+      return record(run, 'purge', entityName, id, options, batchId, rows);
     });
   }
 
@@ -264,16 +266,19 @@ async function record(
   action: 'restore' | 'purge',
   entityName: string,
   id: unknown,
-  actor: string | null,
+  actor: ActorOptions,
   batchId: string,
   rows: RowSet,
 ): Promise<BatchResult> {
-  const refs = refsOf(rows);
+  // The root first, as a delete's result lists it.
+  const root = `${entityName}:${String(id)}`;
+  const refs = refsOf(rows).sort((x, y) => Number(y === root) - Number(x === root));
   await appendAuditEvent(run, {
     action,
     entityType: entityName,
     entityId: String(id),
-    actorId: actor,
+    actorId: actor.actor,
+    actorLabel: actor.actorLabel ?? null,
     reason: null,
     batchId,
     refs,

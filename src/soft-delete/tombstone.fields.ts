@@ -6,30 +6,31 @@ import { isTombstoned, type Tombstoned } from './tombstone.properties.js';
 /** The interface every soft-deletable type implements once augmented. */
 export const SOFT_DELETABLE_INTERFACE = 'SoftDeletable';
 
-function fieldsSdl(options: TombstoneFieldsOptions): Record<string, string> {
+function fieldsSdl(options: TombstoneFieldsOptions, gate: string): Record<string, string> {
   return {
-    isDeleted: `"True once the row is deleted. Only an auditor's includeDeleted: true ever shows such a row."
+    isDeleted: `"True once the row is deleted; only includeDeleted: true and a trash ever show such a row."
     isDeleted: Boolean!`,
     deletedAt: `"When the row was deleted; null while it is live."
-    deletedAt: ${options.timestampType} ${options.gate}`,
-    deletedBy: `"Who deleted the row; null while it is live, or once that actor is gone."
-    deletedBy: ${options.actorType} ${options.gate}`,
+    deletedAt: ${options.timestampType} ${gate}`,
+    deletedBy: `"Who deleted the row; null while it is live, or once that actor is gone for good."
+    deletedBy: ${options.actorType} ${gate}`,
     deleteReason: `"Why the row was deleted, as its deleter wrote it."
-    deleteReason: String ${options.gate}`,
+    deleteReason: String ${gate}`,
   };
 }
 
 /**
  * Appends interface `SoftDeletable` and, for every object type marked with the directive, an
  * `extend type … implements SoftDeletable` with whichever tombstone fields it does not declare
- * itself. Returns the new type definitions and the resolvers of the added fields.
+ * itself; `gate` (e.g. `@requiresScopes(…)`) is appended to the fields only auditors may read.
+ * Returns the type definitions to add and the resolvers of the added fields.
  */
 export function augmentWithTombstoneFields(
-  typeDefs: string[],
+  documents: DocumentNode[],
   directiveName: string,
   options: TombstoneFieldsOptions,
-): { typeDefs: string[]; resolvers: Record<string, unknown> } {
-  const documents = typeDefs.map((sdl) => parse(sdl, { noLocation: true }));
+  gate: string,
+): { typeDefs: DocumentNode[]; resolvers: Record<string, unknown> } {
   const declared = new Map<string, Set<string>>();
   const softDeletable = new Set<string>();
   const typeOfEntity = new Map<string, string>();
@@ -54,14 +55,17 @@ export function augmentWithTombstoneFields(
     typeOfEntity.set(entity?.kind === Kind.STRING ? entity.value : name, name);
   }
 
-  const sdl = fieldsSdl(options);
+  const sdl = fieldsSdl(options, gate);
   const added: string[] = [];
   if (!interfaceDeclared) {
+    const interfaces = options.interfaces?.length ? ` implements ${options.interfaces.join(' & ')}` : '';
     added.push(`"""
     A row that can be deleted (tombstoned), restored and purged. Deleted rows are hidden from
-    everyone but auditors, whose includeDeleted: true shows them with these fields.
+    everyone but auditors, whose includeDeleted: true shows them with these fields. The
+    @softDelete directive adds the interface and its fields to every soft-deletable type.
     """
-    interface ${SOFT_DELETABLE_INTERFACE} {
+    interface ${SOFT_DELETABLE_INTERFACE}${interfaces} {
+      id: ID!
       ${Object.values(sdl).join('\n      ')}
     }`);
   }
@@ -84,5 +88,5 @@ export function augmentWithTombstoneFields(
         row.deletedBy == null ? null : options.resolveActor(row.deletedBy, context),
     };
   }
-  return { typeDefs: [...typeDefs, ...added], resolvers };
+  return { typeDefs: added.map((text) => parse(text, { noLocation: true })), resolvers };
 }

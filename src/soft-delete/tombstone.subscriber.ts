@@ -16,7 +16,10 @@ import type { Tombstoned } from './tombstone.properties.js';
 /** What one delete did: its batch and how many rows it tombstoned, the root included. */
 export interface DeleteResult {
   batchId: string;
+  /** Rows tombstoned: the root and its cascade. */
   count: number;
+  /** Those rows, as `Entity:id`, root first. */
+  refs: string[];
 }
 
 interface PendingDelete {
@@ -102,7 +105,7 @@ export class TombstoneSubscriber implements EventSubscriber {
         refs,
         at: deletedAt as Date,
       });
-      this.results.set(deleted.entity, { batchId: deleteBatch as string, count: refs.length });
+      this.results.set(deleted.entity, { batchId: deleteBatch as string, count: refs.length, refs });
     }
   }
 

@@ -187,54 +187,95 @@ describe('lookups and node(id)', () => {
   });
 });
 
-describe('nested fields inherit the mode of the field above', () => {
+describe("a field's value depends on its parent, its own arguments and the viewer's scopes only", () => {
   const query = /* GraphQL */ `
     query($dave: ID!) {
       user(id: $dave, includeDeleted: true) {
         username
-        posts { totalCount nodes { title isDeleted author { username } } }
-        live: posts(includeDeleted: false) { totalCount }
+        posts { totalCount }
+        all: posts(includeDeleted: true) { totalCount nodes { title isDeleted author { username } } }
       }
     }
   `;
 
-  it('so an auditor opening a deleted user sees their deleted posts, unless a field opts out', async () => {
+  it('so an auditor opening a deleted user sees their deleted posts only where a list asks for them', async () => {
     await expectTable(
       query,
       { dave: gid.user(w.dave) },
-      auditorsOnly({
-        user: {
-          username: 'dave',
-          posts: { totalCount: 1, nodes: [{ title: 'P3', isDeleted: true, author: { username: 'dave' } }] },
-          live: { totalCount: 0 },
+      auditorsOnly(
+        {
+          user: {
+            username: 'dave',
+            // Not inherited from user(includeDeleted: true): a list without the argument is live.
+            posts: { totalCount: 0 },
+            // A deleted post shows its author as stored, deleted or not.
+            all: { totalCount: 1, nodes: [{ title: 'P3', isDeleted: true, author: { username: 'dave' } }] },
+          },
         },
-      }),
+        ['FORBIDDEN', 'FORBIDDEN'],
+      ),
     );
   });
 
-  it("and a deleted post's deleted comments, counted as shown", async () => {
+  it('and counts by their own argument, whatever the field above asked for', async () => {
     const res = await run(
       'auditor',
       `query($p2: ID!, $p1: ID!) {
-        p2: post(id: $p2, includeDeleted: true) { commentCount comments { totalCount nodes { body isDeleted } } }
-        p1: post(id: $p1) { commentCount all: comments(includeDeleted: true) { nodes { body replies { totalCount } } } }
+        p2: post(id: $p2, includeDeleted: true) {
+          commentCount
+          allCount: commentCount(includeDeleted: true)
+          comments { totalCount }
+          all: comments(includeDeleted: true) { totalCount nodes { body isDeleted post { title } } }
+        }
+        p1: post(id: $p1) {
+          commentCount
+          allCount: commentCount(includeDeleted: true)
+          all: comments(includeDeleted: true) {
+            nodes { body replies { totalCount } allReplies: replies(includeDeleted: true) { totalCount } }
+          }
+        }
       }`,
       { p2: gid.post(w.p2), p1: gid.post(w.p1) },
     );
+    expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({
-      p2: { commentCount: 1, comments: { totalCount: 1, nodes: [{ body: 'c2', isDeleted: true }] } },
-      // P1 is read live: its own count excludes r1; the opted-in list inherits "all" below.
-      p1: { commentCount: 1, all: { nodes: [{ body: 'c1', replies: { totalCount: 1 } }] } },
+      p2: {
+        commentCount: 0,
+        allCount: 1,
+        comments: { totalCount: 0 },
+        all: { totalCount: 1, nodes: [{ body: 'c2', isDeleted: true, post: { title: 'P2' } }] },
+      },
+      // r1 (deleted) counts only where a field asks for deleted rows itself.
+      p1: {
+        commentCount: 1,
+        allCount: 2,
+        all: { nodes: [{ body: 'c1', replies: { totalCount: 0 }, allReplies: { totalCount: 1 } }] },
+      },
     });
   });
 
-  it('with plain and audited subtrees of one request independent, in either order', async () => {
-    const a = '  a: user(id: $alice) { posts { totalCount } }';
-    const b = '  b: user(id: $alice, includeDeleted: true) { posts { totalCount } }';
+  it('so one field reads the same under a plain and an audited parent, in either order', async () => {
+    const a =
+      '  a: user(id: $alice) { posts { totalCount } all: posts(includeDeleted: true) { totalCount } }';
+    const b =
+      '  b: user(id: $alice, includeDeleted: true) { posts { totalCount } all: posts(includeDeleted: true) { totalCount } }';
     for (const body of [`${a}\n${b}`, `${b}\n${a}`]) {
       const res = await run('auditor', `query($alice: ID!) {\n${body}\n}`, { alice: gid.user(w.alice) });
-      expect(res.data).toEqual({ a: { posts: { totalCount: 1 } }, b: { posts: { totalCount: 2 } } });
+      const alice = { posts: { totalCount: 1 }, all: { totalCount: 2 } };
+      expect(res.data).toEqual({ a: alice, b: alice });
     }
+  });
+
+  it('to-one fields return the stored parent to whoever sees the row', async () => {
+    // c2 is reachable only to an auditor (deleted with P2): its post and author are shown as they are.
+    const res = await run(
+      'auditor',
+      `query($c2: ID!) { comment(id: $c2, includeDeleted: true) { post { title isDeleted } author { username } } }`,
+      { c2: gid.comment(w.c2) },
+    );
+    expect(res.data).toEqual({
+      comment: { post: { title: 'P2', isDeleted: true }, author: { username: 'carol' } },
+    });
   });
 });
 
@@ -253,7 +294,7 @@ describe('trash', () => {
     expect(res.data?.trash).toEqual({
       totalCount: 3,
       nodes: [
-        // Lists below a trash row are live by default: dave's deleted post does not show there.
+        // Lists below a trash row take their own includeDeleted: dave's deleted post is not listed.
         { id: gid.user(w.dave), isDeleted: true, username: 'dave', posts: { totalCount: 0 } },
         { id: gid.post(w.p3), isDeleted: true, title: 'P3', author: { username: 'dave' } },
         { id: gid.post(w.p2), isDeleted: true, title: 'P2', author: { username: 'alice' } },
@@ -289,7 +330,7 @@ describe('trash', () => {
       'moderator',
       '{ trash(type: [COMMENT]) { nodes { ... on Comment { body post { title commentCount comments { totalCount } } } } } }',
     );
-    // c2 hangs from a deleted post, r1 from a live one; below the trash both read live rows only.
+    // c2 hangs from a deleted post, r1 from a live one; lists and counts below read live rows.
     expect(res.data?.trash.nodes).toEqual([
       { body: 'c2', post: { title: 'P2', commentCount: 0, comments: { totalCount: 0 } } },
       { body: 'r1', post: { title: 'P1', commentCount: 1, comments: { totalCount: 1 } } },

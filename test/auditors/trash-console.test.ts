@@ -98,6 +98,27 @@ describe('trash filters', () => {
     expect(batch.data?.trash.totalCount).toBe(2);
   });
 
+  it('choose the trash rows only: lists and counts below a row take their own includeDeleted', async () => {
+    const all = await t.gql(TRASH, {}, auditor);
+    const postBatch = (all.data!.trash.edges as TrashEdge[])[0]!.batch.id;
+    const res = await t.gql(
+      `query($batch: ID) { trash(batch: $batch, type: [POST]) { nodes { ... on Post {
+        commentCount all: commentCount(includeDeleted: true)
+        comments { totalCount } deleted: comments(includeDeleted: true) { nodes { id } }
+      } } } }`,
+      { batch: postBatch },
+      auditor,
+    );
+    expect(res.data?.trash.nodes).toEqual([
+      {
+        commentCount: 0,
+        all: 2,
+        comments: { totalCount: 0 },
+        deleted: { nodes: [{ id: gid.comment(w.c!) }] },
+      },
+    ]);
+  });
+
   it('refuses a malformed actor or batch id with BAD_USER_INPUT', async () => {
     expect(codes(await t.gql(TRASH, { by: gid.post(w.p!) }, auditor))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await t.gql(TRASH, { batch: 'not-a-batch' }, moderator))).toEqual(['BAD_USER_INPUT']);

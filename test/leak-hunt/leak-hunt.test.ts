@@ -5,7 +5,7 @@ import { fixtures } from '../support/fixtures.js';
 import { gid } from '../support/ids.js';
 import { codes, type GqlResponse, startTestApp, type TestApp } from '../support/test-app.js';
 import { Oracle } from './oracle.js';
-import { randomOperation } from './query-builder.js';
+import { parseKey, randomOperation } from './query-builder.js';
 
 /*
  * A randomized leak hunt. Each run builds a random microblog through the API, applies random
@@ -14,6 +14,9 @@ import { randomOperation } from './query-builder.js';
  * - no id of a tombstoned row, or of a row under a hidden parent, appears anywhere;
  * - every totalCount and commentCount equals the number of visible rows, and walking a connection
  *   to its end yields exactly those rows;
+ * - an auditor's queries, with includeDeleted true, false or omitted at random on every list,
+ *   count and lookup, get from each field what it asks for itself, whatever the fields above asked
+ *   for: every existing row with true, the live ones otherwise; to-one fields the stored parent;
  * - an auditor with includeDeleted finds every row that was not purged, and no purged one.
  * Seeded: a failure prints the seed and a shrunk scenario. LEAK_HUNT_RUNS and LEAK_HUNT_SEED
  * make longer or repeated local runs.
@@ -185,42 +188,79 @@ async function check(s: Scenario): Promise<void> {
   const oracle = await Oracle.read(t);
   const known = [...ids.User.map(gid.user), ...ids.Post.map(gid.post), ...ids.Comment.map(gid.comment)];
   for (const seed of s.queries) {
-    const { source, searches } = randomOperation(seed, known);
-    const reader = seed % 2 === 0 ? undefined : as.user(nth(users, seed >>> 1));
+    const reading = Math.abs(seed) % 3; // anonymous, an ordinary user, an auditor
+    const { source, searches } = randomOperation(seed, known, reading === 2);
+    const reader =
+      reading === 0 ? undefined : reading === 1 ? as.user(nth(users, Math.abs(seed) >>> 2)) : as.auditor();
     const res = await gql(source, {}, reader);
     // A reader deleted by the scenario no longer authenticates; that is the point, not a leak.
     if (reader && codes(res).includes('UNAUTHENTICATED')) continue;
     expect(res.errors, source).toBeUndefined();
-    await checkTree(res.data, { type: 'Query', id: null }, oracle, searches, source);
+    await checkRow(res.data, { type: 'Query', id: null, live: true }, oracle, searches, source);
   }
 
   await walk(s, oracle, users, ids);
   await auditorSeesAll(known);
 }
 
-async function checkTree(
+/** How a value was reached: by a list, count or lookup (with its own includeDeleted), or a to-one field. */
+type Place =
+  | { kind: 'list'; includeDeleted: boolean }
+  | { kind: 'toOne'; stored: number | null | undefined; underLive: boolean };
+
+/** Checks one object read from `place` (or several, or a connection), then its fields. */
+async function checkValue(
   value: unknown,
-  parent: { type: string; id: number | null },
+  place: Place,
   oracle: Oracle,
   searches: Record<string, string>,
   source: string,
 ): Promise<void> {
   if (Array.isArray(value)) {
-    for (const item of value) await checkTree(item, parent, oracle, searches, source);
+    for (const item of value) await checkValue(item, place, oracle, searches, source);
     return;
   }
   if (typeof value !== 'object' || value === null) return;
   const record = value as Record<string, unknown>;
-  let self = parent;
-  if (typeof record.__typename === 'string' && typeof record.id === 'string') {
-    expect(oracle.visible(record.id), `${record.__typename} ${record.id} leaked in ${source}`).toBe(true);
-    expect(record.isDeleted).toBe(false);
-    self = { type: record.__typename, id: fromGlobalId(record.id)?.id ?? null };
+  if (typeof record.__typename !== 'string' || typeof record.id !== 'string') {
+    // A connection, an edge or page info: its rows were reached as the connection field was.
+    for (const child of Object.values(record)) await checkValue(child, place, oracle, searches, source);
+    return;
   }
-  for (const [key, child] of Object.entries(record)) {
-    const field = key.replace(/^a\d+_/, '');
+  const row = oracle.row(record.id);
+  const where = `${record.__typename} ${record.id} in ${source}`;
+  expect(row, `${where} does not exist`).toBeDefined();
+  if (place.kind === 'toOne') {
+    // The stored parent, to whoever sees the row; a live row's parents are live (the invariant).
+    expect(fromGlobalId(record.id)?.id, `${where} is not the stored parent`).toBe(place.stored);
+    if (place.underLive) expect(oracle.visible(record.id), `${where} under a live row`).toBe(true);
+  } else if (!place.includeDeleted) {
+    expect(oracle.visible(record.id), `${where} leaked`).toBe(true);
+  }
+  expect(record.isDeleted, where).toBe(!row?.live);
+  const self = {
+    type: record.__typename,
+    id: fromGlobalId(record.id)?.id as number,
+    live: row?.live ?? false,
+  };
+  await checkRow(record, self, oracle, searches, source);
+}
+
+/** Checks the fields of one row (or of `Query`): each by its own arguments and the row alone. */
+async function checkRow(
+  value: unknown,
+  self: { type: string; id: number | null; live: boolean },
+  oracle: Oracle,
+  searches: Record<string, string>,
+  source: string,
+): Promise<void> {
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const { field, includeDeleted } = parseKey(key);
     if (field === 'commentCount' && self.type === 'Post') {
-      expect(child, `commentCount of post ${self.id}`).toBe(oracle.commentCount(self.id as number));
+      expect(child, `commentCount of post ${self.id} in ${source}`).toBe(
+        oracle.commentCount(self.id as number, includeDeleted),
+      );
     }
     if (typeof child === 'object' && child !== null && 'totalCount' in child) {
       const connection = child as {
@@ -233,8 +273,8 @@ async function checkTree(
       );
       const expected =
         field === 'search'
-          ? await searchOracle(searches[key] as string)
-          : oracle.list(self.type, self.id, field);
+          ? await searchOracle(searches[key] as string, includeDeleted)
+          : oracle.list(self.type, self.id, field, includeDeleted);
       if (expected) {
         expect(connection.totalCount, `${self.type}.${field} of ${self.id} in ${source}`).toBe(
           expected.length,
@@ -242,16 +282,21 @@ async function checkTree(
         for (const id of shown) expect(expected).toContain(id);
       }
     }
-    await checkTree(child, self, oracle, searches, source);
+    const stored = self.id === null ? undefined : oracle.stored(self.type, self.id, field);
+    const place: Place =
+      stored !== undefined
+        ? { kind: 'toOne', stored, underLive: self.live }
+        : { kind: 'list', includeDeleted };
+    await checkValue(child, place, oracle, searches, source);
   }
 }
 
-async function searchOracle(query: string): Promise<number[]> {
+async function searchOracle(query: string, includeDeleted: boolean): Promise<number[]> {
   const rows = await t.sql(
     `select p.id from post p join users u on u.id = p.author_id
-     where p.deleted_at is null and u.deleted_at is null
+     where ($2 or (p.deleted_at is null and u.deleted_at is null))
        and p.search_vector @@ websearch_to_tsquery('english', $1)`,
-    [query],
+    [query, includeDeleted],
   );
   return rows.map((r) => r.id as number);
 }

@@ -5,6 +5,8 @@ import type { TestApp } from '../support/test-app.js';
  * The truth about visibility, computed straight from the tables with hand-written SQL rules that
  * share no code with the server: a user is visible when live; a post when it and its author are;
  * a comment when it, its post, the post's author and its own author are; a follow when both ends are.
+ * With `includeDeleted`, every row that exists (was not purged) is. A field's expected value
+ * depends on the row it hangs from and its own `includeDeleted` only, never on the fields above.
  */
 export class Oracle {
   users = new Map<number, { live: boolean }>();
@@ -55,13 +57,40 @@ export class Oracle {
     return false;
   }
 
-  /** The ids a live reader's list `field` under `parent` (a `Type:id`, or the root) holds. */
-  list(parentType: string, parentId: number | null, field: string): number[] | undefined {
-    const posts = [...this.posts.keys()].filter((id) => this.postVisible(id));
-    const comments = [...this.comments.entries()].filter(([id]) => this.commentVisible(id));
+  /** The row behind a global id, if it exists (was not purged), with whether it is live. */
+  row(globalId: string): { live: boolean } | undefined {
+    const parsed = fromGlobalId(globalId);
+    if (parsed?.type === 'User') return this.users.get(parsed.id);
+    if (parsed?.type === 'Post') return this.posts.get(parsed.id);
+    if (parsed?.type === 'Comment') return this.comments.get(parsed.id);
+    return undefined;
+  }
+
+  /** The parent id a row stores for a to-one field (`Post.author`, `Comment.post`…); undefined for other fields. */
+  stored(type: string, id: number, field: string): number | null | undefined {
+    if (type === 'Post' && field === 'author') return this.posts.get(id)?.author;
+    if (type === 'Comment' && (field === 'post' || field === 'author' || field === 'parent')) {
+      return this.comments.get(id)?.[field];
+    }
+    return undefined;
+  }
+
+  /**
+   * The ids the list `field` under `parent` (a `Type:id`, or the root) holds: for a live reader,
+   * or, with `includeDeleted`, every row that exists.
+   */
+  list(
+    parentType: string,
+    parentId: number | null,
+    field: string,
+    includeDeleted = false,
+  ): number[] | undefined {
+    const user = (id: number) => includeDeleted || this.userVisible(id);
+    const posts = [...this.posts.keys()].filter((id) => includeDeleted || this.postVisible(id));
+    const comments = [...this.comments.entries()].filter(([id]) => includeDeleted || this.commentVisible(id));
     switch (`${parentType}.${field}`) {
       case 'Query.users':
-        return [...this.users.keys()].filter((id) => this.userVisible(id));
+        return [...this.users.keys()].filter(user);
       case 'Query.posts':
         return posts;
       case 'User.posts':
@@ -70,11 +99,11 @@ export class Oracle {
         return comments.filter(([, c]) => c.author === parentId).map(([id]) => id);
       case 'User.followers':
         return this.follows
-          .filter((f) => f.followee === parentId && this.userVisible(f.follower))
+          .filter((f) => f.followee === parentId && user(f.follower) && user(f.followee))
           .map((f) => f.follower);
       case 'User.following':
         return this.follows
-          .filter((f) => f.follower === parentId && this.userVisible(f.followee))
+          .filter((f) => f.follower === parentId && user(f.followee) && user(f.follower))
           .map((f) => f.followee);
       case 'Post.comments':
         return comments.filter(([, c]) => c.post === parentId && c.parent === null).map(([id]) => id);
@@ -85,9 +114,10 @@ export class Oracle {
     }
   }
 
-  /** `Post.commentCount` for a live reader. */
-  commentCount(postId: number): number {
-    return [...this.comments.entries()].filter(([id, c]) => c.post === postId && this.commentVisible(id))
-      .length;
+  /** `Post.commentCount`, for a live reader or with `includeDeleted`. */
+  commentCount(postId: number, includeDeleted = false): number {
+    return [...this.comments.entries()].filter(
+      ([id, c]) => c.post === postId && (includeDeleted || this.commentVisible(id)),
+    ).length;
   }
 }

@@ -146,6 +146,90 @@ describe('delete', () => {
   });
 });
 
+describe('delete and restore payloads, for client caches', () => {
+  const DELETE_COMMENT = /* GraphQL */ `
+    mutation($id: ID!) {
+      deleteComment(id: $id) {
+        id deletedCount deletedIds
+        post { id commentCount comments { totalCount } }
+        parent { id }
+        author { id comments { totalCount } }
+      }
+    }
+  `;
+  const RESTORE_COMMENT = /* GraphQL */ `
+    mutation($id: ID!) {
+      restoreComment(id: $id) {
+        id restoredIds
+        comment { id body isDeleted }
+        post { id commentCount comments { totalCount } }
+        parent { id }
+        author { id comments { totalCount } }
+      }
+    }
+  `;
+
+  it('name every row of the batch and return the live parents with their counts after the write', async () => {
+    const w = await world();
+    const deleted = await t.gql(DELETE_COMMENT, { id: gid.comment(w.eveOnDora) }, { userId: w.eve });
+    expect(deleted.errors).toBeUndefined();
+    expect(deleted.data?.deleteComment).toEqual({
+      id: gid.comment(w.eveOnDora),
+      deletedCount: 2,
+      deletedIds: [gid.comment(w.eveOnDora), gid.comment(w.replyOnDora)],
+      post: { id: gid.post(w.doraPost), commentCount: 0, comments: { totalCount: 0 } },
+      parent: null,
+      // eve keeps her two comments on her own post.
+      author: { id: gid.user(w.eve), comments: { totalCount: 2 } },
+    });
+
+    const restored = await t.gql(RESTORE_COMMENT, { id: gid.comment(w.eveOnDora) }, { userId: w.eve });
+    expect(restored.errors).toBeUndefined();
+    expect(restored.data?.restoreComment).toEqual({
+      id: gid.comment(w.eveOnDora),
+      restoredIds: [gid.comment(w.eveOnDora), gid.comment(w.replyOnDora)],
+      comment: { id: gid.comment(w.eveOnDora), body: 'eve on dora', isDeleted: false },
+      post: { id: gid.post(w.doraPost), commentCount: 2, comments: { totalCount: 1 } },
+      parent: null,
+      author: { id: gid.user(w.eve), comments: { totalCount: 4 } },
+    });
+  });
+
+  it("return a reply's parent comment, and a post's author", async () => {
+    const w = await world();
+    const reply = await t.gql(
+      'mutation($id: ID!) { deleteComment(id: $id) { deletedIds parent { id replies { totalCount } } } }',
+      { id: gid.comment(w.eveUnderDora) },
+      { userId: w.eve },
+    );
+    expect(reply.data?.deleteComment).toEqual({
+      deletedIds: [gid.comment(w.eveUnderDora)],
+      parent: { id: gid.comment(w.doraOnEve), replies: { totalCount: 0 } },
+    });
+    const post = await t.gql(
+      'mutation($id: ID!) { deletePost(id: $id) { deletedIds author { id posts { totalCount } } } }',
+      { id: gid.post(w.evePost) },
+      { userId: w.eve },
+    );
+    expect(post.data?.deletePost.author).toEqual({ id: gid.user(w.eve), posts: { totalCount: 0 } });
+    // The post and its three remaining comments, the post first.
+    const deletedIds = post.data?.deletePost.deletedIds as string[];
+    expect(deletedIds[0]).toBe(gid.post(w.evePost));
+    expect([...deletedIds].sort()).toEqual(
+      [gid.post(w.evePost), gid.comment(w.doraOnEve), gid.comment(w.eveTop)].sort(),
+    );
+    const back = await t.gql(
+      'mutation($id: ID!) { restorePost(id: $id) { post { id } author { posts { totalCount } } } }',
+      { id: gid.post(w.evePost) },
+      { userId: w.eve },
+    );
+    expect(back.data?.restorePost).toEqual({
+      post: { id: gid.post(w.evePost) },
+      author: { posts: { totalCount: 1 } },
+    });
+  });
+});
+
 describe('restore', () => {
   it('brings back exactly the batch: a comment deleted on its own before stays deleted', async () => {
     const w = await world();
@@ -153,14 +237,15 @@ describe('restore', () => {
     await del('Comment', gid.comment(w.eveOnDora), { userId: w.eve });
     await del('Post', gid.post(w.doraPost), { userId: w.dora });
     const res = await t.gql(
-      'mutation($id: ID!) { restorePost(id: $id) { id commentCount comments { nodes { id } } } }',
+      'mutation($id: ID!) { restorePost(id: $id) { id post { commentCount comments { nodes { id } } } restoredIds } }',
       { id: gid.post(w.doraPost) },
       { userId: w.dora },
     );
     expect(res.data?.restorePost).toEqual({
       id: gid.post(w.doraPost),
-      commentCount: 1,
-      comments: { nodes: [{ id: gid.comment(extra) }] },
+      post: { commentCount: 1, comments: { nodes: [{ id: gid.comment(extra) }] } },
+      // The post and the comment its delete took; not eve's comment, deleted on its own before.
+      restoredIds: [gid.post(w.doraPost), gid.comment(extra)],
     });
     expect((await tombstone('comment', w.eveOnDora))?.deleted_at).toBeInstanceOf(Date);
     expect((await tombstone('comment', w.replyOnDora))?.deleted_at).toBeInstanceOf(Date);
@@ -176,11 +261,11 @@ describe('restore', () => {
     const w = await world();
     await del('User', gid.user(w.dora), { userId: w.dora });
     const res = await t.gql(
-      'mutation($id: ID!) { restoreUser(id: $id) { username posts { totalCount } comments { totalCount } followers { totalCount } } }',
+      'mutation($id: ID!) { restoreUser(id: $id) { user { username posts { totalCount } comments { totalCount } followers { totalCount } } } }',
       { id: gid.user(w.dora) },
       { userId: w.mod, scopes: MODERATOR },
     );
-    expect(res.data?.restoreUser).toEqual({
+    expect(res.data?.restoreUser.user).toEqual({
       username: 'dora',
       posts: { totalCount: 1 },
       comments: { totalCount: 1 },

@@ -27,7 +27,8 @@ afterAll(() => t.stop());
 const DELETE_COMMENT = 'mutation($id: ID!) { deleteComment(id: $id) { deletedCount } }';
 const DELETE_USER = 'mutation($id: ID!) { deleteUser(id: $id) { deletedCount } }';
 const RESTORE_COMMENT = 'mutation($id: ID!) { restoreComment(id: $id) { id } }';
-const RESTORE_POST = 'mutation($id: ID!) { restorePost(id: $id) { id title } }';
+const RESTORE_POST =
+  'mutation($id: ID!) { restorePost(id: $id) { id post { title } author { username } restoredIds } }';
 const DELETE_POST = 'mutation($id: ID!) { deletePost(id: $id) { deletedCount } }';
 const REPLY = `mutation($post: ID!, $parent: ID) {
   createComment(input: { postId: $post, parentId: $parent, body: "reply" }) { id }
@@ -220,8 +221,13 @@ describe('restores racing deletes', () => {
           `select 1 from soft_delete_audit where action = 'restore' and entity_type = 'Post' and entity_id = $1`,
           [String(posts[n])],
         );
-        if (restoredEvents.length > 0) expect(res.data?.restorePost.id).toBe(gid.post(posts[n] as number));
-        else expect(codes(res)).toEqual(['CONFLICT']);
+        if (restoredEvents.length > 0) {
+          expect(res.data?.restorePost.id).toBe(gid.post(posts[n] as number));
+          // The payload's post and author are the restore's, even when the author's delete followed.
+          expect(res.data?.restorePost.post.title).toBeTruthy();
+          expect(res.data?.restorePost.author.username).toBeTruthy();
+          expect(res.data?.restorePost.restoredIds[0]).toBe(gid.post(posts[n] as number));
+        } else expect(codes(res)).toEqual(['CONFLICT']);
       }
     }
   });

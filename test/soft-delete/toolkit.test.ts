@@ -3,7 +3,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defineEntity, type EntityManager, p } from '@mikro-orm/core';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { type ExecutionResult, GraphQLList, GraphQLNonNull, graphql } from 'graphql';
+import { type ExecutionResult, GraphQLList, GraphQLNonNull, type GraphQLObjectType, graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../../src/db/database.js';
 import {
@@ -41,11 +41,11 @@ HalfSchema.setClass(Half);
 const TAG_SDL = /* GraphQL */ `
   type Tag @softDelete { id: Int! label: String! }
   type Query {
-    tags(includeDeleted: Boolean): [Tag!]!
-    tag(id: Int!, includeDeleted: Boolean): Tag
+    tags: [Tag!]!
+    tag(id: Int!): Tag
     "Deliberately reads around the filter, to show the guard."
-    leakyTags(includeDeleted: Boolean): [Tag!]!
-    leakyTag(id: Int!, includeDeleted: Boolean): Tag
+    leakyTags: [Tag!]!
+    leakyTag(id: Int!): Tag
   }
   type Mutation {
     createTag(label: String!): Tag!
@@ -87,9 +87,11 @@ const resolvers = {
   },
 };
 
-function buildTagSchema(sdl = TAG_SDL) {
+/** The schema as an adopter builds it: `augment` writes the includeDeleted arguments (unless `raw`). */
+function buildTagSchema(sdl = TAG_SDL, raw = false) {
   const directive = softDeleteDirective('softDelete');
-  const schema = makeExecutableSchema({ typeDefs: [directive.typeDefs, sdl], resolvers });
+  const typeDefs = raw ? [sdl] : directive.augment([sdl]).typeDefs;
+  const schema = makeExecutableSchema({ typeDefs: [directive.typeDefs, ...typeDefs], resolvers });
   return { directive, schema: directive.transformer(schema) };
 }
 
@@ -164,6 +166,33 @@ describe('adding soft delete to a new type', () => {
     expect(b.id).toBeGreaterThan(a.id);
   });
 
+  it('gets includeDeleted: Boolean = false, with the gate, on every list, count and lookup, and on no to-one field', () => {
+    const directive = softDeleteDirective('softDelete', { gate: '@deprecated(reason: "gate")' });
+    const sdl = `${TAG_SDL}
+      type Label { tag: Tag! tags: [Tag!]! tagCount: Int! @softDeleteCount(of: "Tag") }
+      extend type Query { label: Label }`;
+    const schema = makeExecutableSchema({
+      typeDefs: [directive.typeDefs, ...directive.augment([sdl]).typeDefs],
+      resolvers: { Query: resolvers.Query },
+    });
+    const takes = (type: string, field: string) => {
+      const arg = (schema.getType(type) as GraphQLObjectType).getFields()[field]?.args[0];
+      return (
+        arg && `${arg.name}: ${arg.type} = ${arg.defaultValue} @${arg.astNode?.directives?.[0]?.name.value}`
+      );
+    };
+    const added = 'includeDeleted: Boolean = false @deprecated';
+    expect(takes('Query', 'tags')).toBe(added);
+    expect(takes('Label', 'tags')).toBe(added);
+    expect(takes('Label', 'tagCount')).toBe(added);
+    expect((schema.getType('Query') as GraphQLObjectType).getFields().tag?.args.map((a) => a.name)).toEqual([
+      'id',
+      'includeDeleted',
+    ]);
+    expect(takes('Label', 'tag')).toBeUndefined();
+    expect(takes('Query', 'label')).toBeUndefined();
+  });
+
   it('refuses to remove a tombstone again, which would hard-delete it', async () => {
     const { data } = await run('mutation { createTag(label: "twice") { id } }');
     const id = (data as { createTag: { id: number } }).createTag.id;
@@ -194,8 +223,9 @@ describe('the startup cross-check', () => {
     sdl: string,
     entities: unknown[],
     mutate = (s: ReturnType<typeof buildTagSchema>['schema']) => s,
+    raw = false,
   ) => {
-    const { schema } = buildTagSchema(sdl);
+    const { schema } = buildTagSchema(sdl, raw);
     const softDelete = new SoftDelete({ cascades: softDeleteCascades(schema) });
     const orm = await initOrm(databaseUrl, [...entities, AuditEvent], softDelete);
     try {
@@ -205,10 +235,10 @@ describe('the startup cross-check', () => {
     }
   };
   const QUERY = `type Query {
-    tags(includeDeleted: Boolean): [Tag!]!
-    tag(id: Int!, includeDeleted: Boolean): Tag
-    leakyTags(includeDeleted: Boolean): [Tag!]!
-    leakyTag(id: Int!, includeDeleted: Boolean): Tag
+    tags(includeDeleted: Boolean = false): [Tag!]!
+    tag(id: Int!, includeDeleted: Boolean = false): Tag
+    leakyTags(includeDeleted: Boolean = false): [Tag!]!
+    leakyTag(id: Int!, includeDeleted: Boolean = false): Tag
   }`;
   const MUTATION =
     'type Mutation { createTag(label: String!): Tag! deleteTag(id: Int!): Boolean! restoreTag(id: Int!): Tag }';
@@ -250,17 +280,54 @@ describe('the startup cross-check', () => {
   });
 
   it('names a root lookup or a list of a soft-deletable type without includeDeleted', async () => {
-    const sdl = TAG_SDL.replace('tags(includeDeleted: Boolean): [Tag!]!', 'tags: [Tag!]!').replace(
-      'tag(id: Int!, includeDeleted: Boolean): Tag',
-      'tag(id: Int!): Tag',
-    );
-    const error = await check(sdl, [Tag]).catch((e: Error) => e);
+    // Built without the directive's augment step, as a schema assembled by other means would be.
+    const error = await check(TAG_SDL, [Tag], undefined, true).catch((e: Error) => e);
     expect((error as Error).message).toContain(
       'Query.tags can return soft-deletable rows but has no includeDeleted argument.',
     );
     expect((error as Error).message).toContain(
       'Query.tag can return soft-deletable rows but has no includeDeleted argument.',
     );
+  });
+
+  it('names an includeDeleted with another default, and one on a to-one field or a mutation', async () => {
+    const sdl = `type Tag @softDelete { id: Int! label: String! }
+      type Label { tag(includeDeleted: Boolean = false): Tag }
+      ${QUERY.replace('tags(includeDeleted: Boolean = false)', 'tags(includeDeleted: Boolean)')}
+      extend type Query { label: Label }
+      type Mutation { createTag(label: String!, includeDeleted: Boolean = false): Tag! deleteTag(id: Int!): Boolean! restoreTag(id: Int!): Tag }`;
+    const error = await check(sdl, [Tag], undefined, true).catch((e: Error) => e);
+    const message = (error as Error).message;
+    expect(message).toContain('Query.tags(includeDeleted:) must be Boolean = false.');
+    expect(message).toContain(
+      'Label.tag takes includeDeleted, but is no list, count or lookup of soft-deletable rows',
+    );
+    expect(message).toContain(
+      'Mutation.createTag takes includeDeleted, but is no list, count or lookup of soft-deletable rows',
+    );
+  });
+
+  it('names a count of a type that is not soft-deletable, and an exemption of no field', async () => {
+    const sdl = `${TAG_SDL} extend type Query { plainCount: Int! @softDeleteCount(of: "Plain") }`;
+    const directive = softDeleteDirective('softDelete', { exempt: { 'Query.nothing': 'gone' } });
+    const schema = directive.transformer(
+      makeExecutableSchema({
+        typeDefs: [directive.typeDefs, ...directive.augment([sdl]).typeDefs],
+        resolvers,
+      }),
+    );
+    const softDelete = new SoftDelete({ cascades: softDeleteCascades(schema) });
+    const orm = await initOrm(databaseUrl, [Tag, AuditEvent], softDelete);
+    try {
+      expect(() => assertSoftDeleteSetup(schema, softDelete)).toThrow(
+        'Query.plainCount is @softDeleteCount(of: "Plain"), which is not a soft-deletable type.',
+      );
+      expect(() => assertSoftDeleteSetup(schema, softDelete)).toThrow(
+        'Exemption Query.nothing names no field.',
+      );
+    } finally {
+      await orm.close();
+    }
   });
 
   it('names a field whose guarded resolver a later transform replaced', async () => {
@@ -280,7 +347,7 @@ describe('the startup cross-check', () => {
       type TagPageInfo { hasNextPage: Boolean! }
       type TagConnection { edges: [TagEdge!]! pageInfo: TagPageInfo! }
       extend type Query { tagPage: TagConnection! }`;
-    const error = await check(sdl, [Tag]).catch((e: Error) => e);
+    const error = await check(sdl, [Tag], undefined, true).catch((e: Error) => e);
     expect((error as Error).message).toContain(
       'Query.tagPage can return soft-deletable rows but has no includeDeleted argument.',
     );

@@ -208,7 +208,7 @@ describe('mutation payloads and later fields of the same request', () => {
         after: createComment(input: { postId: $bobPost, body: "two" }) {
           post { commentCount comments { nodes { author { username } } } }
         }
-        back: restoreUser(id: $alice) { username posts { totalCount } }
+        back: restoreUser(id: $alice) { user { username posts { totalCount } } }
       }`,
       { alice: gid.user(ids.alice), bobPost: gid.post(ids.bobPost) },
       { userId: ids.carol, scopes: ['content:moderate'] },
@@ -220,7 +220,7 @@ describe('mutation payloads and later fields of the same request', () => {
     expect(res.data?.gone.deletedCount).toBe(5);
     expect(res.data?.after.post.commentCount).toBe(2);
     expect(authors('after')).toEqual(['carol', 'carol']);
-    expect(res.data?.back).toEqual({ username: 'alice', posts: { totalCount: 1 } });
+    expect(res.data?.back).toEqual({ user: { username: 'alice', posts: { totalCount: 1 } } });
   });
 });
 

@@ -54,7 +54,14 @@ export async function startTestApp(
   const name = `tombstone_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await createDatabaseIfMissing(adminUrl, name);
   const databaseUrl = withDatabase(adminUrl, name);
-  const base = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, PORT: '0', SEED_DEMO_DATA: 'false' });
+  // Every document is compiled on first sight, so the suite runs the code production runs hot.
+  const base = loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_SECRET,
+    PORT: '0',
+    SEED_DEMO_DATA: 'false',
+    GRAPHQL_COMPILE_AFTER: '1',
+  });
   const app = await startApp({ ...base, databaseUrl, ...overrides }, options.log ?? (() => {}), {
     onQuery: options.onQuery,
   });

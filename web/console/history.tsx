@@ -30,8 +30,7 @@ export function History(props: { token: string; row: TrashRow; onClose: () => vo
           <li key={event.id}>
             <p>
               <strong class={`action ${event.action.toLowerCase()}`}>{event.action}</strong> of{' '}
-              {event.entityType} <code>{event.entityId}</code> by @
-              {event.actor?.username ?? (event.actorId ? 'a purged user' : 'the system')} on{' '}
+              {event.entityType} <code>{event.entityId}</code> by {actorOf(event)} on{' '}
               {new Date(event.createdAt).toLocaleString()}
               {event.reason && <> · “{event.reason}”</>} · {event.rowCount}{' '}
               {event.rowCount === 1 ? 'row' : 'rows'}
@@ -48,4 +47,11 @@ export function History(props: { token: string; row: TrashRow; onClose: () => vo
       </ol>
     </aside>
   );
+}
+
+/** Who acted: a user, a purged user (the id outlives them), or a named non-user actor such as `cli:purge`. */
+function actorOf(event: AuditEventRow) {
+  if (event.actor) return `@${event.actor.username}`;
+  if (event.actorId) return 'a purged user';
+  return event.actorLabel ? <code>{event.actorLabel}</code> : 'the system';
 }

@@ -70,6 +70,8 @@ export interface AuditEventRow {
   entityId: string;
   actor: { username: string } | null;
   actorId: string | null;
+  /** Set when no user acted, e.g. `cli:purge` for `npm run purge`. */
+  actorLabel: string | null;
   reason: string | null;
   rowCount: number;
   entityIds: string[];
@@ -79,7 +81,7 @@ export interface AuditEventRow {
 export const HISTORY = /* GraphQL */ `
   query ConsoleHistory($id: ID!) {
     auditLog(entityId: $id, first: 50) {
-      nodes { id action entityType entityId actor { username } actorId reason rowCount entityIds createdAt }
+      nodes { id action entityType entityId actor { username } actorId actorLabel reason rowCount entityIds createdAt }
     }
   }
 `;
@@ -88,9 +90,15 @@ export const PURGE_COUNT = /* GraphQL */ `
   query ConsolePurgeCount($batch: ID!) { trash(batch: $batch, first: 1) { edges { batch { purgeCount } } } }
 `;
 
-/** `restorePost(id:)` and its siblings. */
+/** What `restorePost(id:)` and its siblings answer that the console reads. */
+export interface RestoreResult {
+  /** The root, root first, then every row the restore brought back. */
+  restoredIds: string[];
+}
+
+/** `restorePost(id:)` and its siblings: the restored row (`post`, `user`, `comment`) and every row it brought back. */
 export const restore = (type: RowType) => /* GraphQL */ `
-  mutation ConsoleRestore($id: ID!) { restore${type}(id: $id) { id } }
+  mutation ConsoleRestore($id: ID!) { restore${type}(id: $id) { id ${type.toLowerCase()} { id } restoredIds } }
 `;
 
 /** `purgePost(id:)` and its siblings. */

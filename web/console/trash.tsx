@@ -3,7 +3,16 @@ import { Filters, NO_FILTERS, type TrashFilters } from './filters.js';
 import { graphql, RequestFailed } from './graphql.js';
 import { History } from './history.js';
 import { PurgeDialog } from './purge-dialog.js';
-import { describe, purge, restore, TRASH, type TrashPage, type TrashRow, USER_ID } from './queries.js';
+import {
+  describe,
+  purge,
+  type RestoreResult,
+  restore,
+  TRASH,
+  type TrashPage,
+  type TrashRow,
+  USER_ID,
+} from './queries.js';
 import type { Capabilities } from './token.js';
 
 interface Notice {
@@ -50,8 +59,11 @@ export function Trash(props: { token: string; can: Capabilities; onUnauthenticat
 
   const onRestore = async (row: TrashRow) => {
     try {
-      await graphql(token, restore(row.node.__typename), { id: row.node.id });
-      const n = row.batch.size;
+      const data = await graphql<Record<string, RestoreResult>>(token, restore(row.node.__typename), {
+        id: row.node.id,
+      });
+      // What came back, which is less than the batch when rows of it stay behind a deleted parent.
+      const n = Object.values(data)[0]?.restoredIds.length ?? 0;
       setNotice({
         kind: 'ok',
         text: `Restored ${row.node.__typename} ${describe(row.node)} with its batch (${n} ${n === 1 ? 'row' : 'rows'}).`,

@@ -37,7 +37,7 @@ const MODERATOR = `# Moderator (scope content:moderate): delete a post, find it 
 # Run ModeratorDelete first (the variable names the first demo post), then ModeratorTrash,
 # then ModeratorRestore.
 mutation ModeratorDelete($id: ID!) {
-  deletePost(id: $id, reason: "Off topic") { id deletedCount }
+  deletePost(id: $id, reason: "Off topic") { id deletedCount deletedIds }
 }
 
 query ModeratorTrash {
@@ -45,7 +45,7 @@ query ModeratorTrash {
 }
 
 mutation ModeratorRestore($id: ID!) {
-  restorePost(id: $id) { id title commentCount }
+  restorePost(id: $id) { post { id title commentCount } restoredIds }
 }
 `;
 

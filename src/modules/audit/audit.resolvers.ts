@@ -1,19 +1,22 @@
 import type { Resolvers } from '../../generated/graphql.js';
 import { parsePage } from '../../graphql/connection.js';
-import { toGlobalId } from '../../graphql/global-id.js';
+import { globalIdOfRef, toGlobalId } from '../../graphql/global-id.js';
 import { listAuditEvents, listTrash } from './audit.service.js';
 
 /** The trash (what moderators can restore) and the audit log (what auditors read). */
 export const auditResolvers: Resolvers = {
   Query: {
     trash: (_root, args, ctx) =>
-      listTrash(
-        ctx.reads.scope('tombstones'),
-        ctx.softDelete,
-        { ...args, types: args.type ?? [] },
-        parsePage(args),
-      ),
+      listTrash(ctx.reads.scope('all'), ctx.softDelete, { ...args, types: args.type ?? [] }, parsePage(args)),
     auditLog: (_root, args, ctx) => listAuditEvents(ctx.reads.scope('all'), args.entityId, parsePage(args)),
+  },
+  // Explicit, as compiled execution does not call function-valued properties: both are read only
+  // when selected.
+  TombstoneEdge: {
+    batch: (edge) => edge.batch(),
+  },
+  DeletionBatch: {
+    purgeCount: (batch) => batch.purgeCount(),
   },
   AuditEvent: {
     id: (event) => toGlobalId('AuditEvent', event.id),
@@ -23,10 +26,6 @@ export const auditResolvers: Resolvers = {
     actor: (event, _args, ctx) =>
       event.actorId ? ctx.reads.scope('all').loaders.user.load(Number(event.actorId)) : null,
     actorId: (event) => (event.actorId ? toGlobalId('User', event.actorId) : null),
-    entityIds: (event) =>
-      event.entityRefs.map((ref: string) => {
-        const [type, id] = ref.split(':') as [string, string];
-        return toGlobalId(type, id);
-      }),
+    entityIds: (event) => event.entityRefs.map(globalIdOfRef),
   },
 };

@@ -35,7 +35,10 @@ export interface TrashFilter {
   batch?: string | null;
 }
 
-/** A trash row's batch, as `DeletionBatch` shows it; `purgeCount` is read only when selected. */
+/**
+ * A trash row's batch, as `DeletionBatch` shows it; `purgeCount` is read only when selected
+ * (through its resolver: compiled execution does not call function-valued properties).
+ */
 export interface TrashBatch {
   id: string | null;
   rootType: string;
@@ -45,12 +48,16 @@ export interface TrashBatch {
   purgeCount: () => Promise<number>;
 }
 
+/** A trash edge: its batch is summarized only when selected (see `TombstoneEdge.batch`). */
+export type TrashEdge = Connection<object>['edges'][number] & { batch: () => Promise<TrashBatch> };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Deleted rows, most recently deleted first, read in the `tombstones` scope: the rows and their
- * to-one parents are readable, lists below them default to live rows. Each edge carries the
- * row's batch; the page's batches are summarized together, and only when a client asks.
+ * Deleted rows, most recently deleted first, read in the `all` scope: the rows and their
+ * to-one parents are shown as they are; lists below them, like every list, take their own
+ * `includeDeleted` (live rows by default). Each edge carries the row's batch; the page's batches
+ * are summarized together, and only when a client asks.
  */
 export async function listTrash(
   scope: ReadScope,

@@ -11,7 +11,8 @@ import { createComment, listComments } from './comment.service.js';
 export const commentResolvers: Resolvers = {
   Comment: {
     id: (comment) => toGlobalId('Comment', comment.id),
-    // To-one relations follow the scope the comment was read in.
+    // To-one relations return the stored parent to whoever sees the comment: read in the mode the
+    // comment was read in (a live comment's parents are live; a tombstone's are shown as they are).
     // A mutation's payload carries the parents it committed with (see `parentRow`).
     post: async (comment, _args, ctx) =>
       parentRow<PostRow>(comment, 'post') ??
@@ -23,11 +24,11 @@ export const commentResolvers: Resolvers = {
       parentRow<CommentRow>(comment, 'parent') ??
       (comment.parent ? ctx.reads.scopeOf(comment).loaders.comment.load(comment.parent) : null),
     replies: (comment, args, ctx) =>
-      listComments(ctx.reads.listScope(comment, args), parsePage(args), { repliesTo: comment.id }),
+      listComments(ctx.reads.listScope(args), parsePage(args), { repliesTo: comment.id }),
   },
   Query: {
     comment: (_root, args, ctx) =>
-      ctx.reads.listScope(undefined, args).loaders.comment.load(parseGlobalId(args.id, 'Comment')),
+      ctx.reads.listScope(args).loaders.comment.load(parseGlobalId(args.id, 'Comment')),
   },
   Mutation: {
     createComment: (_root, { input }, ctx) =>

@@ -8,9 +8,9 @@ import { follow, listFollows, unfollow } from './follow.service.js';
 export const followResolvers: Resolvers = {
   User: {
     followers: (user, args, ctx) =>
-      listFollows(ctx.reads.listScope(user, args), user.id, 'followers', parsePage(args)),
+      listFollows(ctx.reads.listScope(args), user.id, 'followers', parsePage(args)),
     following: (user, args, ctx) =>
-      listFollows(ctx.reads.listScope(user, args), user.id, 'following', parsePage(args)),
+      listFollows(ctx.reads.listScope(args), user.id, 'following', parsePage(args)),
   },
   Mutation: {
     follow: (_root, { userId }, ctx) =>

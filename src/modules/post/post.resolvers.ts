@@ -17,17 +17,15 @@ export const postResolvers: Resolvers = {
       parentRow<UserRow>(post, 'author') ??
       required(await ctx.reads.scopeOf(post).loaders.user.load(post.author), 'User'),
     comments: (post, args, ctx) =>
-      listComments(ctx.reads.listScope(post, args), parsePage(args), { topLevelOf: post.id }),
-    // A count of a list: it inherits the list mode below the post, as `comments` does.
-    commentCount: (post, _args, ctx) => countComments(ctx.reads.listScope(post, {}), post.id),
+      listComments(ctx.reads.listScope(args), parsePage(args), { topLevelOf: post.id }),
+    commentCount: (post, args, ctx) => countComments(ctx.reads.listScope(args), post.id),
   },
   Query: {
-    post: (_root, args, ctx) =>
-      ctx.reads.listScope(undefined, args).loaders.post.load(parseGlobalId(args.id, 'Post')),
-    posts: (_root, args, ctx) => listPosts(ctx.reads.listScope(undefined, args), parsePage(args)),
+    post: (_root, args, ctx) => ctx.reads.listScope(args).loaders.post.load(parseGlobalId(args.id, 'Post')),
+    posts: (_root, args, ctx) => listPosts(ctx.reads.listScope(args), parsePage(args)),
     search: (_root, args, ctx) =>
       searchPosts(
-        ctx.reads.listScope(undefined, args),
+        ctx.reads.listScope(args),
         args.query,
         parsePage({ first: args.first }),
         args.after,

@@ -12,9 +12,9 @@ export const userResolvers: Resolvers = {
   User: {
     id: (user) => toGlobalId('User', user.id),
     email: (user, _args, { viewer }) => (viewer?.userId === user.id ? user.email : null),
-    posts: (user, args, ctx) => listPosts(ctx.reads.listScope(user, args), parsePage(args), user.id),
+    posts: (user, args, ctx) => listPosts(ctx.reads.listScope(args), parsePage(args), user.id),
     comments: (user, args, ctx) =>
-      listComments(ctx.reads.listScope(user, args), parsePage(args), { writtenBy: user.id }),
+      listComments(ctx.reads.listScope(args), parsePage(args), { writtenBy: user.id }),
   },
   Query: {
     // A deleted user cannot authenticate, so the viewer is always live.
@@ -25,12 +25,12 @@ export const userResolvers: Resolvers = {
       if ((id == null) === (username == null)) {
         throw new BadUserInputError('Pass exactly one of `id` and `username`.');
       }
-      const scope = ctx.reads.listScope(undefined, args);
+      const scope = ctx.reads.listScope(args);
       return id != null
         ? scope.loaders.user.load(parseGlobalId(id, 'User'))
         : findUserByUsername(scope, username as string);
     },
-    users: (_root, args, ctx) => listUsers(ctx.reads.listScope(undefined, args), parsePage(args)),
+    users: (_root, args, ctx) => listUsers(ctx.reads.listScope(args), parsePage(args)),
   },
   Mutation: {
     register: (_root, { input }, ctx) => ctx.write(async (em) => rowOf(em, await registerUser(em, input))),
