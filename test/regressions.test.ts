@@ -60,11 +60,11 @@ describe('deletes', () => {
       ]),
     ).toHaveLength(1);
     const restored = await t.gql(
-      'mutation($id: ID!) { restorePost(id: $id) { commentCount } }',
+      'mutation($id: ID!) { restorePost(id: $id) { post { commentCount } } }',
       { id: gid.post(post) },
       { userId: author },
     );
-    expect(restored.data?.restorePost.commentCount).toBe(2);
+    expect(restored.data?.restorePost.post.commentCount).toBe(2);
   });
 
   it('of oneself stop later mutations of the same operation from acting as oneself', async () => {
@@ -92,5 +92,15 @@ describe('text input', () => {
       { userId: user },
     );
     expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('documents', () => {
+  it('with several operations and no operationName are refused in words, not with an internal error (GraphiQL sends them)', async () => {
+    const res = await t.gql('query A { posts { totalCount } } query B { users { totalCount } }');
+    expect(res.status).not.toBe(500);
+    expect(res.errors?.map((e) => e.message)).toEqual([
+      'Must provide operation name if query contains multiple operations.',
+    ]);
   });
 });
