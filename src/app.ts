@@ -1,10 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { GraphQLSchema } from 'graphql';
+import { demoTokens } from './auth/demo-tokens.js';
 import { scopeCheckPlugin } from './auth/scope-check.plugin.js';
 import { assertScopeCoverage } from './auth/scope-coverage.js';
 import { Scope } from './auth/scopes.js';
@@ -21,6 +25,8 @@ import { createFormatError } from './graphql/format-error.js';
 import { noSubscriptionsPlugin } from './graphql/no-subscriptions.plugin.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
 import { textInputPlugin } from './graphql/text-input.plugin.js';
+import { createConsoleRoute } from './http/console.handler.js';
+import { createGraphiqlRoute } from './http/graphiql.handler.js';
 import { createHttpHandler } from './http/graphql-http.handler.js';
 import { healthProbe } from './http/health.probe.js';
 import { buildSchema } from './schema.js';
@@ -105,6 +111,14 @@ export async function startApp(
     const apollo = createApollo(config, schema, httpServer, log);
     await apollo.start();
     const verifyToken = createTokenVerifier(config.token);
+    const pages = [
+      await createConsoleRoute(
+        config.nodeEnv === 'production'
+          ? {}
+          : { demoTokens: () => demoTokens(ready.em.fork(), config.token) },
+      ),
+      ...(config.graphqlIde ? [await createGraphiqlRoute()] : []),
+    ];
     httpServer.on(
       'request',
       createHttpHandler<GraphQLContext>({
@@ -118,6 +132,7 @@ export async function startApp(
         health: healthProbe(() => ready.em.getConnection().execute('select 1'), config.healthzTimeoutMs),
         maxRequestBytes: config.maxRequestBytes,
         cors: config.cors,
+        pages,
       }),
     );
     await new Promise<void>((resolve, reject) => {
@@ -179,6 +194,8 @@ function createApollo(
       // Cache hints are unused, and the plugin costs throughput on wide responses.
       ApolloServerPluginCacheControlDisabled(),
       noSubscriptionsPlugin(),
+      // Apollo's landing pages load Apollo Sandbox from a CDN; browsers get the bundled GraphiQL.
+      ApolloServerPluginLandingPageDisabled(),
       queryLimitsPlugin(config.limits),
       textInputPlugin(),
       scopeCheckPlugin<GraphQLContext>((context) => context.viewer),

@@ -51,6 +51,11 @@ export interface AppConfig {
   softDeleteFilters: boolean;
   /** How much of the matches one search ranks and counts. */
   search: SearchLimits;
+  /**
+   * Serve the bundled GraphiQL to browsers at `GET /graphql` (`GRAPHQL_IDE=on|off`).
+   * @default on, except in production
+   */
+  graphqlIde: boolean;
   /** When documents are compiled (graphql-jit) instead of interpreted. */
   execution: CompiledExecutionOptions;
 }
@@ -112,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   const databasePoolSize = int('DB_POOL_SIZE', 10, 1, 1_000);
+  const ide = env.GRAPHQL_IDE ?? '';
+  if (!['', 'on', 'off'].includes(ide)) problems.push(`GRAPHQL_IDE must be "on" or "off", not "${ide}".`);
   const config: AppConfig = {
     nodeEnv,
     port: int('PORT', 4000, 0, 65_535),
@@ -154,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rankWindow: int('SEARCH_RANK_WINDOW', 200, 1, 100_000),
       countLimit: int('SEARCH_COUNT_LIMIT', 10_000, 1, 10_000_000),
     },
+    graphqlIde: ide === '' ? nodeEnv !== 'production' : ide === 'on',
     execution: {
       compileAfter: int('GRAPHQL_COMPILE_AFTER', 2, 0, 1_000_000),
       cacheSize: int('GRAPHQL_COMPILED_CACHE', 1_000, 1, 1_000_000),

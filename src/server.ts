@@ -1,9 +1,6 @@
 import { startApp } from './app.js';
-import { signToken } from './auth/token.service.js';
+import { demoTokens } from './auth/demo-tokens.js';
 import { loadConfig } from './config.js';
-import { DEMO_USERNAMES } from './db/seeders/demo.seeder.js';
-import { toGlobalId } from './graphql/global-id.js';
-import { User } from './modules/user/user.entity.js';
 import { shutdownOnSignals } from './shutdown.signals.js';
 
 const config = loadConfig();
@@ -16,16 +13,17 @@ const app = await starting;
 console.log(
   `Tombstone GraphQL server ready at ${app.url} (health: ${app.url.replace('/graphql', '/healthz')})`,
 );
+console.log(
+  `Trash console at ${app.url.replace('/graphql', '/console')}` +
+    (config.graphqlIde ? `; GraphQL IDE (GraphiQL) at ${app.url} in a browser` : ''),
+);
 
 if (config.nodeEnv === 'development') {
   if (config.usesDevelopmentSecret) {
     console.log('JWT_SECRET is not set: using the built-in development secret. Never do this in production.');
   }
-  if (config.token.secret) {
-    const demoUsers = await app.orm.em.fork().find(User, { username: { $in: [...DEMO_USERNAMES] } });
-    for (const user of demoUsers) {
-      const token = await signToken(config.token, { sub: toGlobalId('User', user.id), ttl: '12h' });
-      console.log(`  token for ${user.username}: ${token}`);
-    }
+  for (const demo of await demoTokens(app.orm.em.fork(), config.token)) {
+    const scopes = demo.scopes.length > 0 ? demo.scopes.join(' ') : 'no scopes';
+    console.log(`  token for ${demo.username} (${demo.role}: ${scopes}): ${demo.token}`);
   }
 }

@@ -94,3 +94,13 @@ describe('text input', () => {
     expect(codes(res)).toEqual(['BAD_USER_INPUT']);
   });
 });
+
+describe('documents', () => {
+  it('with several operations and no operationName are refused in words, not with an internal error (GraphiQL sends them)', async () => {
+    const res = await t.gql('query A { posts { totalCount } } query B { users { totalCount } }');
+    expect(res.status).not.toBe(500);
+    expect(res.errors?.map((e) => e.message)).toEqual([
+      'Must provide operation name if query contains multiple operations.',
+    ]);
+  });
+});

@@ -28,6 +28,9 @@ export function scopeCheckPlugin<TContext extends object>(
     async requestDidStart() {
       return {
         async responseForOperation({ request, document, operation, schema, contextValue }) {
+          // Apollo calls this without an operation when the document names none that matches
+          // (several operations and no operationName): execution refuses it, nothing runs.
+          if (!operation) return null;
           const coerced = getVariableValues(
             schema,
             operation.variableDefinitions ?? [],

@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserRow as UserRowEntity, PostRow as PostRowEntity, CommentRow as CommentRowEntity } from '../modules/rows.js';
 import type { Connection as ConnectionEntity } from '../graphql/connection.js';
-import type { AuditEventRow as AuditEventRowEntity } from '../modules/audit/audit.service.js';
+import type { TrashEdge as TrashEdgeEntity, TrashBatch as TrashBatchEntity, AuditEventRow as AuditEventRowEntity } from '../modules/audit/audit.service.js';
 import type { GraphQLContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -165,6 +165,26 @@ export type DeleteUserPayload = {
   deletedIds: Array<Scalars['ID']['output']>;
   /** The global id of the row the delete was asked for: the root of its batch. */
   id: Scalars['ID']['output'];
+};
+
+/** What one delete tombstoned: its root and every live row the delete cascaded to. */
+export type DeletionBatch = {
+  __typename?: 'DeletionBatch';
+  /** The batch's id, as `AuditEvent.batchId`; null for a row tombstoned outside the API (a batch of its own). */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** True when the trash row is the root itself. */
+  isRoot: Scalars['Boolean']['output'];
+  /**
+   * How many rows purging the root would remove for good now: the batch and every row beneath it,
+   * rows deleted on their own before included. Scope data:purge.
+   */
+  purgeCount: Scalars['Int']['output'];
+  /** The global id of the root: `restore…` and `purge…` take it, and refuse any other row of the batch. */
+  rootId: Scalars['ID']['output'];
+  /** The type of the batch's root, the row its delete was addressed to. */
+  rootType: Scalars['String']['output'];
+  /** How many rows the batch holds now: the most a restore of its root brings back. */
+  size: Scalars['Int']['output'];
 };
 
 export type Mutation = {
@@ -388,11 +408,12 @@ export type Query = {
    */
   search: PostConnection;
   /**
-   * Only deleted rows, most recently deleted first (all types, or those in `type`): what a
-   * moderator can restore. Scope audit:read or content:moderate; the tombstone fields, and
-   * includeDeleted below, still need audit:read. Like every field, a trash row's fields depend on
-   * the row and their own arguments only: to-one fields show the stored parents as they are
-   * (deleted or not), lists and counts below take their own includeDeleted (live rows by default).
+   * Only deleted rows, most recently deleted first (all types, or those in `type`; every filter
+   * given must hold): what a moderator can restore. Scope audit:read or content:moderate; the
+   * tombstone fields, and includeDeleted below, still need audit:read. The filters choose the trash
+   * rows only. Like every field, a trash row's fields depend on the row and their own arguments
+   * only: to-one fields show the stored parents as they are (deleted or not), lists and counts
+   * below take their own includeDeleted (live rows by default).
    */
   trash: TombstoneConnection;
   /** Looks a user up by global id or by username (exactly one of the two). */
@@ -446,6 +467,10 @@ export type QuerySearchArgs = {
 
 export type QueryTrashArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  batch?: InputMaybe<Scalars['ID']['input']>;
+  deletedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  deletedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  deletedBy?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   type?: InputMaybe<Array<SoftDeletableType>>;
 };
@@ -546,6 +571,8 @@ export type TombstoneConnection = {
 
 export type TombstoneEdge = {
   __typename?: 'TombstoneEdge';
+  /** The deletion batch the row belongs to: what to restore or purge to bring it back or remove it. */
+  batch: DeletionBatch;
   cursor: Scalars['String']['output'];
   node: SoftDeletable;
 };
@@ -739,6 +766,7 @@ export type ResolversTypes = {
   DeleteCommentPayload: ResolverTypeWrapper<Omit<DeleteCommentPayload, 'author' | 'parent' | 'post'> & { author: ResolversTypes['User'], parent?: Maybe<ResolversTypes['Comment']>, post: ResolversTypes['Post'] }>;
   DeletePostPayload: ResolverTypeWrapper<Omit<DeletePostPayload, 'author'> & { author: ResolversTypes['User'] }>;
   DeleteUserPayload: ResolverTypeWrapper<DeleteUserPayload>;
+  DeletionBatch: ResolverTypeWrapper<TrashBatchEntity>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -757,7 +785,7 @@ export type ResolversTypes = {
   SoftDeletableType: SoftDeletableType;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TombstoneConnection: ResolverTypeWrapper<ConnectionEntity>;
-  TombstoneEdge: ResolverTypeWrapper<Omit<TombstoneEdge, 'node'> & { node: ResolversTypes['SoftDeletable'] }>;
+  TombstoneEdge: ResolverTypeWrapper<TrashEdgeEntity>;
   UpdatePostInput: UpdatePostInput;
   User: ResolverTypeWrapper<UserRowEntity>;
   UserConnection: ResolverTypeWrapper<ConnectionEntity>;
@@ -779,6 +807,7 @@ export type ResolversParentTypes = {
   DeleteCommentPayload: Omit<DeleteCommentPayload, 'author' | 'parent' | 'post'> & { author: ResolversParentTypes['User'], parent?: Maybe<ResolversParentTypes['Comment']>, post: ResolversParentTypes['Post'] };
   DeletePostPayload: Omit<DeletePostPayload, 'author'> & { author: ResolversParentTypes['User'] };
   DeleteUserPayload: DeleteUserPayload;
+  DeletionBatch: TrashBatchEntity;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
@@ -796,7 +825,7 @@ export type ResolversParentTypes = {
   SoftDeletable: ResolversInterfaceTypes<ResolversParentTypes>['SoftDeletable'];
   String: Scalars['String']['output'];
   TombstoneConnection: ConnectionEntity;
-  TombstoneEdge: Omit<TombstoneEdge, 'node'> & { node: ResolversParentTypes['SoftDeletable'] };
+  TombstoneEdge: TrashEdgeEntity;
   UpdatePostInput: UpdatePostInput;
   User: UserRowEntity;
   UserConnection: ConnectionEntity;
@@ -910,6 +939,15 @@ export type DeleteUserPayloadResolvers<ContextType = GraphQLContext, ParentType 
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type DeletionBatchResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeletionBatch'] = ResolversParentTypes['DeletionBatch']> = {
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  isRoot?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  purgeCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rootId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rootType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createComment?: Resolver<ResolversTypes['Comment'], ParentType, ContextType, RequireFields<MutationCreateCommentArgs, 'input'>>;
   createPost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
@@ -1016,6 +1054,7 @@ export type TombstoneConnectionResolvers<ContextType = GraphQLContext, ParentTyp
 };
 
 export type TombstoneEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TombstoneEdge'] = ResolversParentTypes['TombstoneEdge']> = {
+  batch?: Resolver<ResolversTypes['DeletionBatch'], ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['SoftDeletable'], ParentType, ContextType>;
 };
@@ -1061,6 +1100,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DeleteCommentPayload?: DeleteCommentPayloadResolvers<ContextType>;
   DeletePostPayload?: DeletePostPayloadResolvers<ContextType>;
   DeleteUserPayload?: DeleteUserPayloadResolvers<ContextType>;
+  DeletionBatch?: DeletionBatchResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -9,6 +9,7 @@ import {
 } from '../errors.js';
 import type { CodedErrorHttp } from '../soft-delete/index.js';
 import { type CorsOptions, corsPolicy } from './cors.js';
+import type { PageRoute } from './page-route.js';
 
 /** What {@link createHttpHandler} serves. */
 export interface HttpHandlerOptions<TContext extends object> {
@@ -26,11 +27,13 @@ export interface HttpHandlerOptions<TContext extends object> {
   maxRequestBytes: number;
   /** Which browser origins may call the server. */
   cors: CorsOptions;
+  /** Pages (the console, the IDE), tried in order before GraphQL; each declines what it does not serve. */
+  pages?: readonly PageRoute[];
 }
 
 /**
  * A Node `http` request handler: GraphQL at `/graphql` (POST, and GET for queries), a readiness
- * probe at `GET /healthz`, 404 elsewhere, CORS on all of them. Bodies are capped before they are
+ * probe at `GET /healthz`, the `pages` it is given, 404 elsewhere, CORS on all of them. Bodies are capped before they are
  * parsed. The errors it raises itself are GraphQL responses like Apollo's, in the media type the
  * client accepts (`application/graphql-response+json` or `application/json`).
  */
@@ -52,6 +55,7 @@ export function createHttpHandler<TContext extends object>(options: HttpHandlerO
         );
         return sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable' });
       }
+      for (const page of options.pages ?? []) if (await page(req, res, url)) return;
       if (url.pathname !== '/graphql')
         return sendJson(res, 404, { error: 'Not found. GraphQL is at /graphql.' });
 

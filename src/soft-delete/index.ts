@@ -5,6 +5,7 @@
  */
 export { type AuditAction, AuditEvent } from './audit-event.entity.js';
 export type { RowSet } from './batch.sql.js';
+export { type BatchSummary, purgeCount, summarizeBatches } from './batch-summary.js';
 export { CodedError, type CodedErrorHttp, type CodedErrorOptions } from './coded-error.js';
 export { idListStatement } from './id-list.statement.js';
 export {
@@ -64,6 +65,7 @@ export {
   batchesCovering,
   countTombstones,
   listTombstones,
+  type TombstoneFilter,
   type TombstonePosition,
   type TombstoneRow,
 } from './tombstone.queries.js';

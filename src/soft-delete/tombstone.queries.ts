@@ -13,54 +13,85 @@ export interface TombstoneRow {
 /** Where a trash page starts: strictly after this row, in `deletedAt` desc, entity desc, id desc order. */
 export type TombstonePosition = TombstoneRow;
 
-function unionOfTombstones(model: SoftDeleteModel, entities: readonly string[]): string {
-  return entities
-    .map((name) => {
-      const entity = model.require(name);
-      const deletedAt = quote(entity.meta.properties.deletedAt?.fieldNames[0] as string);
-      return (
-        `select '${name}' as entity, ${quote(entity.idColumn)} as id, ${deletedAt} as deleted_at ` +
-        `from ${quote(entity.table)} where ${deletedAt} is not null`
-      );
-    })
-    .join(' union all ');
+/** Which tombstones a trash query keeps. Every condition given must hold. */
+export interface TombstoneFilter {
+  /** Entity names; empty means every soft-deletable entity. */
+  entities: readonly string[];
+  /** Only rows whose `deletedBy` is this actor id. */
+  deletedBy?: string | null;
+  /** Only rows tombstoned at or after this instant. */
+  deletedAfter?: Date | null;
+  /** Only rows tombstoned strictly before this instant. */
+  deletedBefore?: Date | null;
+  /** Only the rows of this deletion batch. */
+  batchId?: string | null;
+}
+
+/** The tombstones of every entity the filter names, as one `union all` and its parameters. */
+function unionOfTombstones(
+  model: SoftDeleteModel,
+  filter: TombstoneFilter,
+): { sql: string; params: unknown[] } {
+  const names = filter.entities.length > 0 ? filter.entities : [...model.entities.keys()];
+  const params: unknown[] = [];
+  const branches = names.map((name) => {
+    const entity = model.require(name);
+    const column = (property: string) => quote(entity.meta.properties[property]?.fieldNames[0] as string);
+    const deletedAt = column('deletedAt');
+    const conditions = [`${deletedAt} is not null`];
+    const add = (condition: string, value: unknown) => {
+      conditions.push(condition);
+      params.push(value);
+    };
+    if (filter.deletedBy != null) add(`${column('deletedBy')} = ?`, filter.deletedBy);
+    if (filter.deletedAfter != null) add(`${deletedAt} >= ?`, filter.deletedAfter);
+    if (filter.deletedBefore != null) add(`${deletedAt} < ?`, filter.deletedBefore);
+    if (filter.batchId != null) add(`${column('deleteBatch')} = ?`, filter.batchId);
+    return (
+      `select '${name}' as entity, ${quote(entity.idColumn)} as id, ${deletedAt} as deleted_at ` +
+      `from ${quote(entity.table)} where ${conditions.join(' and ')}`
+    );
+  });
+  return { sql: branches.join(' union all '), params };
 }
 
 /**
- * Tombstoned rows of the given entities (all soft-deletable ones when empty), most recently
- * deleted first, across tables: Laravel's `onlyTrashed`, pg-omit-archived's `EXCLUSIVELY`.
+ * Tombstoned rows that pass the filter (of all soft-deletable entities when it names none), most
+ * recently deleted first, across tables: Laravel's `onlyTrashed`, pg-omit-archived's `EXCLUSIVELY`.
  * Returns up to `limit` rows after `after`.
  */
 export async function listTombstones(
   em: EntityManager,
   model: SoftDeleteModel,
-  options: { entities: readonly string[]; limit: number; after: TombstonePosition | null },
+  options: TombstoneFilter & { limit: number; after: TombstonePosition | null },
 ): Promise<TombstoneRow[]> {
-  const entities = options.entities.length > 0 ? options.entities : [...model.entities.keys()];
-  if (options.limit === 0 || entities.length === 0) return [];
-  const params: unknown[] = [];
+  if (options.limit === 0 || model.entities.size === 0) return [];
+  const union = unionOfTombstones(model, options);
+  const params = [...union.params];
   let where = '';
   if (options.after) {
     where = 'where (deleted_at, entity, id) < (?, ?, ?)';
     params.push(options.after.deletedAt, options.after.entity, options.after.id);
   }
   const rows = await sqlRunner(em)<{ entity: string; id: number; deleted_at: string | Date }>(
-    `select entity, id, deleted_at from (${unionOfTombstones(model, entities)}) tombstones ${where} ` +
+    `select entity, id, deleted_at from (${union.sql}) tombstones ${where} ` +
       'order by deleted_at desc, entity desc, id desc limit ?',
     [...params, options.limit],
   );
   return rows.map((row) => ({ entity: row.entity, id: Number(row.id), deletedAt: new Date(row.deleted_at) }));
 }
 
-/** How many tombstones the given entities have (all soft-deletable ones when empty). */
+/** How many tombstones pass the filter (of all soft-deletable entities when it names none). */
 export async function countTombstones(
   em: EntityManager,
   model: SoftDeleteModel,
-  entities: readonly string[],
+  filter: TombstoneFilter,
 ): Promise<number> {
-  const names = entities.length > 0 ? entities : [...model.entities.keys()];
+  if (model.entities.size === 0) return 0;
+  const union = unionOfTombstones(model, filter);
   const [row] = await sqlRunner(em)<{ count: string | number }>(
-    `select count(*) as count from (${unionOfTombstones(model, names)}) tombstones`,
+    `select count(*) as count from (${union.sql}) tombstones`,
+    union.params,
   );
   return Number(row?.count ?? 0);
 }

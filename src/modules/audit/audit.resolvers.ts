@@ -7,9 +7,22 @@ import { listAuditEvents, listTrash } from './audit.service.js';
 export const auditResolvers: Resolvers = {
   Query: {
     trash: (_root, args, ctx, info) =>
-      listTrash(ctx.reads.scope('all'), ctx.softDelete, args.type ?? [], parsePage(args, info)),
+      listTrash(
+        ctx.reads.scope('all'),
+        ctx.softDelete,
+        { ...args, types: args.type ?? [] },
+        parsePage(args, info),
+      ),
     auditLog: (_root, args, ctx, info) =>
       listAuditEvents(ctx.reads.scope('all'), args.entityId, parsePage(args, info)),
+  },
+  // Explicit, as compiled execution does not call function-valued properties: both are read only
+  // when selected.
+  TombstoneEdge: {
+    batch: (edge) => edge.batch(),
+  },
+  DeletionBatch: {
+    purgeCount: (batch) => batch.purgeCount(),
   },
   AuditEvent: {
     id: (event) => toGlobalId('AuditEvent', event.id),
