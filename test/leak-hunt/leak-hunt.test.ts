@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromGlobalId } from '../../src/graphql/global-id.js';
-import { fixtures } from '../support/fixtures.js';
 import { gid } from '../support/ids.js';
 import { codes, type GqlResponse, startTestApp, type TestApp } from '../support/test-app.js';
+import { type Actors, buildMicroblog, checkedGql, createActors, microblogFields, nth } from './microblog.js';
 import { Oracle } from './oracle.js';
 import { parseKey, randomOperation } from './query-builder.js';
 
@@ -25,50 +25,16 @@ const RUNS = Number(process.env.LEAK_HUNT_RUNS ?? 150);
 const SEED = process.env.LEAK_HUNT_SEED ? Number(process.env.LEAK_HUNT_SEED) : undefined;
 
 let t: TestApp;
-let staff: { moderator: number; purger: number; auditor: number };
+let as: Actors;
 let run = 0;
 beforeAll(async () => {
   t = await startTestApp();
-  const f = fixtures(t);
-  staff = {
-    moderator: await f.user('staff_mod'),
-    purger: await f.user('staff_purge'),
-    auditor: await f.user('staff_audit'),
-  };
+  as = await createActors(t);
 });
 afterAll(() => t?.stop());
 
-const as = {
-  user: (userId: number) => ({ userId }),
-  moderator: () => ({ userId: staff.moderator, scopes: ['content:moderate'] }),
-  purger: () => ({ userId: staff.purger, scopes: ['data:purge'] }),
-  auditor: () => ({ userId: staff.auditor, scopes: ['audit:read'] }),
-};
-
 const scenario = fc.record({
-  users: fc.integer({ min: 2, max: 5 }),
-  posts: fc.array(
-    fc.record({ author: fc.nat(), word: fc.constantFrom('hello', 'tombstone', 'post', 'soft delete') }),
-    {
-      maxLength: 6,
-    },
-  ),
-  comments: fc.array(
-    fc.record({ post: fc.nat(), author: fc.nat(), replyTo: fc.option(fc.nat(), { nil: null }) }),
-    {
-      maxLength: 10,
-    },
-  ),
-  follows: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 6 }),
-  ops: fc.array(
-    fc.record({
-      kind: fc.constantFrom('delete', 'delete', 'restore', 'purge', 'createPost', 'createComment'),
-      type: fc.constantFrom('User', 'Post', 'Comment'),
-      target: fc.nat(),
-      actor: fc.constantFrom('owner', 'moderator', 'other', 'purger', 'deleter'),
-    }),
-    { maxLength: 8 },
-  ),
+  ...microblogFields,
   queries: fc.array(fc.integer(), { minLength: 1, maxLength: 4 }),
   walk: fc.record({ pageSize: fc.integer({ min: 1, max: 4 }), list: fc.nat() }),
 });
@@ -86,104 +52,13 @@ it('no tombstone escapes, counts match what is shown, auditors see all that is n
   });
 });
 
-async function gql(
-  query: string,
-  variables: Record<string, unknown>,
-  who?: { userId: number; scopes?: string[] },
-) {
-  const res = await t.gql(query, variables, who);
-  expect(codes(res), `${query} → ${JSON.stringify(res.errors)}`).not.toContain('INTERNAL_SERVER_ERROR');
-  return res;
+function gql(query: string, variables: Record<string, unknown>, who?: { userId: number; scopes?: string[] }) {
+  return checkedGql(t, query, variables, who);
 }
 
 async function check(s: Scenario): Promise<void> {
   const prefix = `r${++run}`;
-  const users: number[] = [];
-  const ids = { User: [] as number[], Post: [] as number[], Comment: [] as number[] };
-  for (let i = 0; i < s.users; i++) {
-    const res = await gql('mutation($input: RegisterInput!) { register(input: $input) { id } }', {
-      input: { username: `${prefix}_u${i}`, email: `${prefix}_u${i}@example.com`, displayName: `U${i}` },
-    });
-    const id = fromGlobalId(res.data?.register.id)?.id as number;
-    users.push(id);
-    ids.User.push(id);
-  }
-  const nth = <T>(items: readonly T[], n: number) => items[n % items.length] as T;
-  const createPost = async (author: number, word: string) => {
-    const res = await gql(
-      'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
-      {
-        input: { title: `${word} ${prefix}`, body: `about ${word}` },
-      },
-      as.user(author),
-    );
-    if (res.data?.createPost) ids.Post.push(fromGlobalId(res.data.createPost.id)?.id as number);
-  };
-  const createComment = async (author: number, post: number, parent: number | null) => {
-    const res = await gql(
-      'mutation($input: CreateCommentInput!) { createComment(input: $input) { id } }',
-      {
-        input: {
-          postId: gid.post(post),
-          parentId: parent === null ? null : gid.comment(parent),
-          body: `c ${prefix}`,
-        },
-      },
-      as.user(author),
-    );
-    if (res.data?.createComment) ids.Comment.push(fromGlobalId(res.data.createComment.id)?.id as number);
-  };
-  for (const post of s.posts) await createPost(nth(users, post.author), post.word);
-  for (const comment of s.comments) {
-    if (ids.Post.length === 0) break;
-    const post = nth(ids.Post, comment.post);
-    const siblings = (await t.sql('select id from comment where post_id = $1', [post])).map(
-      (r) => r.id as number,
-    );
-    const parent = comment.replyTo !== null && siblings.length > 0 ? nth(siblings, comment.replyTo) : null;
-    await createComment(nth(users, comment.author), post, parent);
-  }
-  for (const [a, b] of s.follows) {
-    await gql(
-      'mutation($id: ID!) { follow(userId: $id) { id } }',
-      { id: gid.user(nth(users, b)) },
-      as.user(nth(users, a)),
-    );
-  }
-
-  for (const op of s.ops) {
-    const pool = ids[op.type];
-    if (op.kind === 'createPost') {
-      await createPost(nth(users, op.target), 'post');
-      continue;
-    }
-    if (op.kind === 'createComment') {
-      if (ids.Post.length > 0)
-        await createComment(nth(users, op.actor.length), nth(ids.Post, op.target), null);
-      continue;
-    }
-    if (pool.length === 0) continue;
-    const target = nth(pool, op.target);
-    const table = op.type === 'User' ? 'users' : op.type.toLowerCase();
-    const [row] = await t.sql(
-      `select ${op.type === 'User' ? 'id' : 'author_id'} as owner, deleted_by from ${table} where id = $1`,
-      [target],
-    );
-    const who =
-      op.actor === 'moderator'
-        ? as.moderator()
-        : op.actor === 'purger'
-          ? as.purger()
-          : op.actor === 'owner' && row
-            ? as.user(row.owner)
-            : op.actor === 'deleter' && row?.deleted_by
-              ? as.user(Number(row.deleted_by))
-              : as.user(nth(users, op.target + 1));
-    const id =
-      op.type === 'User' ? gid.user(target) : op.type === 'Post' ? gid.post(target) : gid.comment(target);
-    const mutation = `${op.kind}${op.type}`;
-    await gql(`mutation($id: ID!) { ${mutation}(id: $id) { id } }`, { id }, who);
-  }
+  const { users, ids } = await buildMicroblog(t, as, s, prefix);
 
   const oracle = await Oracle.read(t);
   const known = [...ids.User.map(gid.user), ...ids.Post.map(gid.post), ...ids.Comment.map(gid.comment)];

@@ -31,6 +31,8 @@ export interface TestApp {
     variables?: Record<string, unknown>,
     as?: As,
   ): Promise<GqlResponse<TData>>;
+  /** Sends a GraphQL operation over HTTP and returns the response body as sent, unparsed. */
+  raw(query: string, variables?: Record<string, unknown>, as?: As): Promise<{ status: number; body: string }>;
   /** Runs SQL against the test database, outside the app. */
   sql<T extends pg.QueryResultRow = Record<string, any>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Stops the server and drops its database. */
@@ -65,33 +67,53 @@ export async function startTestApp(
   const app = await startApp({ ...base, databaseUrl, ...overrides }, options.log ?? (() => {}), {
     onQuery: options.onQuery,
   });
+  return client(app, databaseUrl, async () => {
+    await app.stop();
+    await dropDatabase(adminUrl, name);
+  });
+}
+
+/**
+ * Starts a second server on `t`'s database, configured as `t`'s was except for `overrides`, to
+ * compare two configurations on the same rows. Stopping it leaves the database to `t`.
+ */
+export async function startTwinApp(t: TestApp, overrides: Partial<AppConfig>): Promise<TestApp> {
+  const app = await startApp({ ...t.app.config, ...overrides, port: 0 }, () => {});
+  return client(app, t.databaseUrl, () => app.stop());
+}
+
+function client(app: App, databaseUrl: string, stop: () => Promise<void>): TestApp {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   // `pool.end()` resolves before its connections have closed, so `drop database … with (force)`
   // below can terminate one that is still closing; its 'error' event would then go unheard and
   // crash the run. Queries still reject on their own: this only silences teardown.
   pool.on('connect', (client) => client.on('error', () => {}));
 
+  const raw: TestApp['raw'] = async (query, variables, as) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (as && 'authorization' in as) headers.authorization = as.authorization;
+    else if (as) headers.authorization = `Bearer ${await tokenFor(as.userId, as.scopes)}`;
+    const response = await fetch(app.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, body: await response.text() };
+  };
   return {
     app,
     databaseUrl,
+    raw,
     async gql(query, variables, as) {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (as && 'authorization' in as) headers.authorization = as.authorization;
-      else if (as) headers.authorization = `Bearer ${await tokenFor(as.userId, as.scopes)}`;
-      const response = await fetch(app.url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, ...((await response.json()) as object) };
+      const { status, body } = await raw(query, variables, as);
+      return { status, ...(JSON.parse(body) as object) };
     },
     async sql(text, params) {
       return (await pool.query(text, params as unknown[])).rows;
     },
     async stop() {
       await pool.end();
-      await app.stop();
-      await dropDatabase(adminUrl, name);
+      await stop();
     },
   };
 }
