@@ -1,7 +1,14 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Page } from '../graphql/connection.js';
 import type { CursorKey } from '../graphql/cursor.js';
-import { type Row, readRows, rowQuery, type Visibility } from '../soft-delete/index.js';
+import {
+  filteredStatement,
+  mapRows,
+  type Row,
+  readRows,
+  rowQuery,
+  type Visibility,
+} from '../soft-delete/index.js';
 
 /** Rows that keyset pagination can page through: ordered by `(createdAt, id)`. */
 export interface KeysetRow {
@@ -27,12 +34,24 @@ export async function findPage<T extends KeysetRow>(
   visibility: Visibility,
 ): Promise<Row<T>[]> {
   if (page.first === 0) return [];
-  const conditions = page.after ? { $and: [where, afterCursor(page.after, direction)] } : where;
-  const qb = rowQuery(em, entity)
-    .where(conditions as never)
-    .orderBy({ createdAt: direction, id: direction } as never)
-    .limit(page.first + 1);
-  return (await readRows(qb, em.getMetadata().get(entity).className, visibility)) as Row<T>[];
+  const className = em.getMetadata().get(entity).className;
+  const build = () =>
+    rowQuery(em, entity)
+      .where((page.after ? { $and: [where, afterCursor(page.after, direction)] } : where) as never)
+      .orderBy({ createdAt: direction, id: direction } as never)
+      .limit(page.first + 1);
+  // A whole table's first page varies only with its size (at most 101 of them): its filtered SQL
+  // is built once (see filteredStatement). Pages with values of the request's are built each time.
+  if (page.after || Object.keys(where).length > 0) {
+    return (await readRows(build(), className, visibility)) as Row<T>[];
+  }
+  const { sql, params } = await filteredStatement(
+    em,
+    visibility,
+    `${className} first ${page.first} ${direction}`,
+    build,
+  );
+  return mapRows(em, entity, (await em.execute(sql, params)) as object[], visibility) as unknown as Row<T>[];
 }
 
 /** The condition "strictly after `after`" in `(createdAt, id)` order. */

@@ -6,7 +6,7 @@ import type { Visibility } from './request-reads.js';
 interface IdListStatement {
   sql: string;
   params: readonly unknown[];
-  /** The parameter that takes the ids. */
+  /** The parameter that takes the ids; -1 for none (see {@link filteredStatement}). */
   slot: number;
 }
 
@@ -51,13 +51,30 @@ export async function idListStatement<E extends object>(
     await qb.applyFilters();
     const { sql, params } = qb.toQuery();
     const slot = params.indexOf(marker);
-    if (slot === -1 || params.indexOf(marker, slot + 1) !== -1) {
+    if (ids !== NO_IDS && (slot === -1 || params.indexOf(marker, slot + 1) !== -1)) {
       throw new Error(`The statement "${shape}" must take its ids as exactly one parameter.`);
     }
     statement = { sql, params, slot };
     byShape.set(key, statement);
   }
   const params = [...statement.params];
-  params[statement.slot] = ids;
+  if (statement.slot !== -1) params[statement.slot] = ids;
   return { sql: statement.sql, params };
+}
+
+/** Stands for "no ids" in {@link filteredStatement}'s use of the cache. */
+const NO_IDS: readonly unknown[] = [];
+
+/**
+ * The SQL and parameters of a filtered read that does not vary at all, such as "the first 20
+ * posts, newest first": cached like {@link idListStatement}'s, and for the same reason.
+ * @param shape names everything that decides the SQL, page size included
+ */
+export function filteredStatement<E extends object>(
+  em: EntityManager,
+  mode: Visibility,
+  shape: string,
+  build: () => QueryBuilder<E>,
+): Promise<{ sql: string; params: unknown[] }> {
+  return idListStatement(em, mode, shape, build, NO_IDS);
 }

@@ -7,7 +7,7 @@ export { type AuditAction, AuditEvent } from './audit-event.entity.js';
 export type { RowSet } from './batch.sql.js';
 export { type BatchSummary, purgeCount, summarizeBatches } from './batch-summary.js';
 export { CodedError, type CodedErrorHttp, type CodedErrorOptions } from './coded-error.js';
-export { idListStatement } from './id-list.statement.js';
+export { filteredStatement, idListStatement } from './id-list.statement.js';
 export {
   HIDDEN_PARENT_SQLSTATE,
   invariantGuardsSql,
