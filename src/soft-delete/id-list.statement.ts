@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { QueryBuilder } from '@mikro-orm/sql';
 import type { Visibility } from './request-reads.js';
+import { SOFT_DELETE_FILTER } from './soft-delete.filter.js';
 
 /** A statement whose one varying part is a list of ids: its SQL, and where the list goes. */
 interface IdListStatement {
@@ -43,7 +44,9 @@ export async function idListStatement<E extends object>(
     byShape = new Map();
     STATEMENTS.set(metadata, byShape);
   }
-  const key = `${mode}|${shape}`;
+  // The filter's parameters on `em` are what decide the condition: keyed by them as well as by
+  // the caller's mode, a fork that includes deleted rows can never store SQL a live read reuses.
+  const key = `${mode}|${JSON.stringify(em.getFilterParams(SOFT_DELETE_FILTER) ?? null)}|${shape}`;
   let statement = byShape.get(key);
   if (!statement) {
     const marker: unknown[] = [];

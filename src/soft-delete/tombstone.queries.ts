@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AUDIT_TABLE } from './audit-log.js';
+import { column } from './batch.sql.js';
 import type { SoftDeleteModel } from './soft-delete.model.js';
 import { quote, sqlRunner, textArrayLiteral } from './sql-runner.js';
 
@@ -36,17 +37,16 @@ function unionOfTombstones(
   const params: unknown[] = [];
   const branches = names.map((name) => {
     const entity = model.require(name);
-    const column = (property: string) => quote(entity.meta.properties[property]?.fieldNames[0] as string);
-    const deletedAt = column('deletedAt');
+    const deletedAt = column(entity, 'deletedAt');
     const conditions = [`${deletedAt} is not null`];
     const add = (condition: string, value: unknown) => {
       conditions.push(condition);
       params.push(value);
     };
-    if (filter.deletedBy != null) add(`${column('deletedBy')} = ?`, filter.deletedBy);
+    if (filter.deletedBy != null) add(`${column(entity, 'deletedBy')} = ?`, filter.deletedBy);
     if (filter.deletedAfter != null) add(`${deletedAt} >= ?`, filter.deletedAfter);
     if (filter.deletedBefore != null) add(`${deletedAt} < ?`, filter.deletedBefore);
-    if (filter.batchId != null) add(`${column('deleteBatch')} = ?`, filter.batchId);
+    if (filter.batchId != null) add(`${column(entity, 'deleteBatch')} = ?`, filter.batchId);
     return (
       `select '${name}' as entity, ${quote(entity.idColumn)} as id, ${deletedAt} as deleted_at ` +
       `from ${quote(entity.table)} where ${conditions.join(' and ')}`

@@ -89,6 +89,16 @@ export async function listTrash(
     scope.visibility,
   );
   let summaries: Promise<Map<string, BatchSummary>> | undefined;
+  // Rows of one batch share its purge count: counted once per batch, and only when asked.
+  const purgeCounts = new Map<string, Promise<number>>();
+  const countPurge = (batchId: string) => {
+    let count = purgeCounts.get(batchId);
+    if (!count) {
+      count = purgeCount(scope.em, softDelete.model, batchId);
+      purgeCounts.set(batchId, count);
+    }
+    return count;
+  };
   const summarize = () => {
     const ids = present.flatMap(({ entity }) => (entity.deleteBatch ? [entity.deleteBatch] : []));
     summaries ??= summarizeBatches(scope.em, softDelete.model, [...new Set(ids)]);
@@ -101,18 +111,17 @@ export async function listTrash(
         const { row, entity } = present[i] as (typeof present)[number];
         return {
           ...edge,
-          batch: () => trashBatch(scope, softDelete, row, entity.deleteBatch ?? null, summarize),
+          batch: () => trashBatch(row, entity.deleteBatch ?? null, summarize, countPurge),
         };
       }),
   };
 }
 
 async function trashBatch(
-  scope: ReadScope,
-  softDelete: SoftDelete,
   row: TombstoneRow,
   batchId: string | null,
   summarize: () => Promise<Map<string, BatchSummary>>,
+  countPurge: (batchId: string) => Promise<number>,
 ): Promise<TrashBatch> {
   // A row tombstoned outside the toolkit has no batch: it is a batch of its own, as purge and
   // restore treat it.
@@ -124,7 +133,7 @@ async function trashBatch(
     rootId: toGlobalId(root.entityType, root.entityId),
     isRoot: root.entityType === row.entity && root.entityId === String(row.id),
     size: summary?.size ?? 1,
-    purgeCount: async () => (batchId ? purgeCount(scope.em, softDelete.model, batchId) : 1),
+    purgeCount: async () => (batchId ? countPurge(batchId) : 1),
   };
 }
 
