@@ -48,6 +48,9 @@ describe('object limit', () => {
     const tooMany = await t.gql(nested, { outer: 50, inner: 100 }); // 50 + 50 × 100
     expect(codes(tooMany)).toEqual(['BAD_USER_INPUT']);
     expect(tooMany.errors?.[0]?.message).toContain('5050 rows');
+    // Sizes are remembered per query and per value of the variables that change them.
+    expect((await t.gql(nested, { outer: 50, inner: 99 })).errors).toBeUndefined();
+    expect(codes(await t.gql(nested, { outer: 51, inner: 99 }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('keeps a thread without `first` within the limit: nested lists default to 5, replies to 2', async () => {
@@ -78,6 +81,7 @@ describe('object limit', () => {
     const res = await t.gql(query, { skip: false });
     expect(res.errors?.[0]?.extensions?.largest).toEqual({ path: 'feed.nodes.a.posts', rows: 5000 });
     expect(res.errors?.[0]?.extensions?.rows).toBe(7550);
+    expect((await t.gql(query, { skip: true })).errors).toBeUndefined();
   });
 });
 

@@ -4,7 +4,10 @@ import {
   type GraphQLSchema,
   getNamedType,
   getVariableValues,
+  Kind,
   type OperationDefinitionNode,
+  type ValueNode,
+  visit,
 } from 'graphql';
 import { defaultPageSize } from './connection.js';
 import { walkOperation } from './operation-walker.js';
@@ -55,15 +58,71 @@ export function measureOperation(context: MeasuredRequest): OperationSize | 'too
   return size;
 }
 
+/**
+ * Sizes already measured, per operation (Apollo keeps one parsed document per query text), by the
+ * values of the variables that can change a size: a client sending the same query with other ids
+ * costs no walk.
+ */
+const sizes = new WeakMap<OperationDefinitionNode, Map<string, OperationSize | 'too large'>>();
+/** Sizes kept per operation at most (each distinct page size or `@skip` value is one). */
+const SIZES_PER_OPERATION = 64;
+
 function measure({ request, document, operation, schema }: MeasuredRequest) {
   if (!operation) return 'unknown';
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
   if (coerced.errors) return 'unknown';
+  const key = JSON.stringify(sizeVariables(document).map((name) => coerced.coerced[name] ?? null));
+  let known = sizes.get(operation);
+  if (!known) {
+    known = new Map();
+    sizes.set(operation, known);
+  }
+  const size = known.get(key) ?? walk(schema, document, operation, coerced.coerced);
+  if (known.size < SIZES_PER_OPERATION) known.set(key, size);
+  return size;
+}
+
+/** Per document, the variables a size can depend on. */
+const variablesOfSize = new WeakMap<DocumentNode, string[]>();
+
+/**
+ * The variables that can change an operation's size: those given to a `first` argument or to
+ * `@skip`/`@include`, anywhere in the document (fragments included). Other arguments (ids,
+ * `includeDeleted`, text) change what rows come back, never how many a list may ask for.
+ */
+function sizeVariables(document: DocumentNode): string[] {
+  let names = variablesOfSize.get(document);
+  if (!names) {
+    const found = new Set<string>();
+    const collect = (value: ValueNode | undefined) => {
+      if (value?.kind === Kind.VARIABLE) found.add(value.name.value);
+    };
+    visit(document, {
+      Field(node) {
+        for (const arg of node.arguments ?? []) if (arg.name.value === 'first') collect(arg.value);
+      },
+      Directive(node) {
+        if (node.name.value !== 'skip' && node.name.value !== 'include') return;
+        for (const arg of node.arguments ?? []) collect(arg.value);
+      },
+    });
+    names = [...found].sort();
+    variablesOfSize.set(document, names);
+  }
+  return names;
+}
+
+function walk(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): OperationSize | 'too large' {
   const size: OperationSize = { depth: 0, objects: 0, aliases: 0, largest: null };
   // Introspection keeps the alias and size counts but not the depth: the standard introspection
   // query is 15 fields deep.
   const initial = { rows: 1, introspection: false, path: '' };
-  const complete = walkOperation(schema, document, operation, coerced.coerced, initial, (visit, parent) => {
+  const complete = walkOperation(schema, document, operation, variables, initial, (visit, parent) => {
     const introspection = parent.introspection || visit.field.name.startsWith('__');
     if (!introspection) size.depth = Math.max(size.depth, visit.depth);
     if (visit.node.alias) size.aliases += 1;
