@@ -46,7 +46,9 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
   readonly #scopes = new Map<Visibility, ReadScope<TLoaders, TEm>>();
 
   /**
-   * @param root the ORM's root entity manager (never used directly: scopes fork it)
+   * @param root the request's own entity manager, a fork of the ORM's that nothing else uses: the
+   *   live scope reads through it (a read keeps no entities, so a fork of its own would only cost
+   *   time), the `all` scope through a fork of it that includes deleted rows
    * @param loaders builds one scope's loaders on its entity manager; rows they read are tagged
    *   with `visibility`
    */
@@ -61,9 +63,7 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
     let scope = this.#scopes.get(visibility);
     if (!scope) {
       const includesDeleted = visibility === 'all';
-      const em = includesDeleted
-        ? this.softDelete.forkIncludingDeleted(this.root)
-        : (this.root.fork() as TEm);
+      const em = includesDeleted ? this.softDelete.forkIncludingDeleted(this.root) : this.root;
       scope = {
         visibility,
         includesDeleted,
