@@ -12,7 +12,13 @@ import { Post } from './modules/post/post.entity.js';
 import { DEFAULT_SEARCH_LIMITS, type SearchLimits } from './modules/post/post.search.js';
 import type { CommentRow, PostRow, UserRow } from './modules/rows.js';
 import { User } from './modules/user/user.entity.js';
-import { RequestReads, type SoftDelete, type ReadScope as ToolkitReadScope } from './soft-delete/index.js';
+import {
+  preparedStatements,
+  RequestReads,
+  type SoftDelete,
+  type StatementRunner,
+  type ReadScope as ToolkitReadScope,
+} from './soft-delete/index.js';
 
 /** Per-request loaders of one visibility mode. */
 export interface Loaders {
@@ -21,6 +27,8 @@ export interface Loaders {
   comment: DataLoader<number, CommentRow | null>;
   /** Nested lists and their counts, batched per field across parents. */
   lists: ListLoaders;
+  /** Runs the scope's read statements: prepared, cancelled with the request. */
+  run: StatementRunner;
 }
 
 /** An entity manager and the loaders on top of it, for reads in one visibility mode. */
@@ -70,12 +78,15 @@ export interface ContextDependencies {
  */
 function requestContext(deps: ContextDependencies, signal: AbortSignal): GraphQLContext {
   // Every entity manager of the request is forked from this one and inherits its signal.
-  const root = deps.orm.em.fork({ signal, inflightQueryAbortStrategy: 'cancel query' });
+  const abort = { signal, inflightQueryAbortStrategy: 'cancel query' } as const;
+  const root = deps.orm.em.fork(abort);
+  const run = preparedStatements(abort);
   const reads = new RequestReads<Loaders, EntityManager>(root, deps.softDelete, (em, visibility) => ({
-    user: entityLoader(em, User, visibility),
-    post: entityLoader(em, Post, visibility),
-    comment: entityLoader(em, Comment, visibility),
-    lists: new ListLoaders(em, visibility),
+    user: entityLoader(em, User, visibility, run),
+    post: entityLoader(em, Post, visibility, run),
+    comment: entityLoader(em, Comment, visibility, run),
+    lists: new ListLoaders(em, visibility, run),
+    run,
   }));
   const context: GraphQLContext = {
     viewer: null,

@@ -1,6 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { idListStatement, mapRows, type Row, rowQuery, type Visibility } from '../soft-delete/index.js';
+import {
+  idListStatement,
+  mapRows,
+  type Row,
+  rowQuery,
+  type StatementRunner,
+  type Visibility,
+} from '../soft-delete/index.js';
 import { batchScheduleFn } from './batch-schedule.js';
 
 /**
@@ -13,19 +20,20 @@ export function entityLoader<T extends { id: number }>(
   em: EntityManager,
   entity: new (...args: never[]) => T,
   visibility: Visibility,
+  run: StatementRunner,
 ): DataLoader<number, Row<T> | null> {
   const meta = em.getMetadata().get(entity);
   const id = `"r"."${meta.properties.id?.fieldNames[0]}"`;
   return new DataLoader(
     async (ids) => {
-      const { sql, params } = await idListStatement(
+      const statement = await idListStatement(
         em,
         visibility,
         `${meta.className} by id`,
         (list) => rowQuery(em, entity).where(`${id} in (?)`, [list]),
         ids,
       );
-      const rows = mapRows(em, entity, (await em.execute(sql, params)) as object[], visibility);
+      const rows = mapRows(em, entity, await run(em, statement), visibility);
       const byId = new Map(rows.map((row) => [(row as { id: number }).id, row]));
       return ids.map((id) => (byId.get(id) as Row<T> | undefined) ?? null);
     },

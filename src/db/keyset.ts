@@ -7,6 +7,7 @@ import {
   type Row,
   readRows,
   rowQuery,
+  type StatementRunner,
   type Visibility,
 } from '../soft-delete/index.js';
 
@@ -23,7 +24,8 @@ export type KeysetDirection = 'asc' | 'desc';
  * Fetches one page of `entity` rows matching `where`, as plain rows tagged with `visibility`,
  * ordered by `(createdAt, id)` in `direction`, starting strictly after the page's cursor, through
  * `em`'s soft-delete filter. Returns up to `page.first + 1` rows (see `buildConnection`); none at
- * all, without a query, when `first` is 0.
+ * all, without a query, when `first` is 0. `run` runs the statement when given (prepared, see
+ * `preparedStatements`); `em.execute` otherwise.
  */
 export async function findPage<T extends KeysetRow>(
   em: EntityManager,
@@ -32,6 +34,7 @@ export async function findPage<T extends KeysetRow>(
   page: Page,
   direction: KeysetDirection,
   visibility: Visibility,
+  run?: StatementRunner,
 ): Promise<Row<T>[]> {
   if (page.first === 0) return [];
   const className = em.getMetadata().get(entity).className;
@@ -51,7 +54,8 @@ export async function findPage<T extends KeysetRow>(
     `${className} first ${page.first} ${direction}`,
     build,
   );
-  return mapRows(em, entity, (await em.execute(sql, params)) as object[], visibility) as unknown as Row<T>[];
+  const raws = run ? await run(em, { sql, params }) : ((await em.execute(sql, params)) as object[]);
+  return mapRows(em, entity, raws, visibility) as unknown as Row<T>[];
 }
 
 /** The condition "strictly after `after`" in `(createdAt, id)` order. */

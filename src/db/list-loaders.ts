@@ -2,7 +2,14 @@ import { type EntityManager, type FilterQuery, raw } from '@mikro-orm/postgresql
 import type { QueryBuilder } from '@mikro-orm/sql';
 import DataLoader from 'dataloader';
 import type { Page } from '../graphql/connection.js';
-import { idListStatement, mapRows, type Row, rowQuery, type Visibility } from '../soft-delete/index.js';
+import {
+  idListStatement,
+  mapRows,
+  type Row,
+  rowQuery,
+  type StatementRunner,
+  type Visibility,
+} from '../soft-delete/index.js';
 import { batchScheduleFn } from './batch-schedule.js';
 import { afterCursor, type KeysetDirection, type KeysetRow } from './keyset.js';
 
@@ -34,6 +41,7 @@ export class ListLoaders {
   constructor(
     private readonly em: EntityManager,
     private readonly visibility: Visibility,
+    private readonly run: StatementRunner,
   ) {}
 
   /** What decides a spec's SQL besides the mode, for {@link idListStatement}'s cache. */
@@ -104,11 +112,10 @@ export class ListLoaders {
     const { sql, params } = page.after
       ? await this.uncached(build(parents))
       : await idListStatement(this.em, this.visibility, this.shape(spec, 'first page'), build, parents);
-    // Through the entity manager, not its connection: the request's abort signal comes along.
-    const raws = (await this.em.execute(
-      `select * from (${sql}) as "page" where "page"."__rn" <= ? order by "page"."__rn"`,
-      [...params, page.first + 1],
-    )) as object[];
+    const raws = await this.run(this.em, {
+      sql: `select * from (${sql}) as "page" where "page"."__rn" <= ? order by "page"."__rn"`,
+      params: [...params, page.first + 1],
+    });
     const byParent = new Map<number, Row<T>[]>(parents.map((id) => [id, []]));
     const totals = new Map<number, number>();
     mapRows(this.em, spec.entity, raws, this.visibility).forEach((row, i) => {
@@ -140,7 +147,7 @@ export class ListLoaders {
           .groupBy(raw(column)),
       parents,
     );
-    const rows = (await this.em.execute(sql, params)) as { parent: number; count: string | number }[];
+    const rows = (await this.run(this.em, { sql, params })) as { parent: number; count: string | number }[];
     const counts = new Map(rows.map((row) => [Number(row.parent), Number(row.count)]));
     return parents.map((id) => counts.get(id) ?? 0);
   }

@@ -2,8 +2,9 @@ import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type Options } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { entities } from '../modules/entities.js';
-import { AuditEvent } from '../soft-delete/index.js';
+import { AuditEvent, preparedStatementName } from '../soft-delete/index.js';
 import { migrations } from './migrations/index.js';
+import { connectionTypeParsers } from './timestamp.parser.js';
 
 /** What differs between the app, the tests and the tools that open the database. */
 export interface OrmOverrides extends Partial<Options> {
@@ -17,6 +18,7 @@ export interface OrmOverrides extends Partial<Options> {
  * server and the TypeScript tests load exactly the same set.
  */
 export function ormConfig(overrides: OrmOverrides): Options {
+  const { driverOptions, ...rest } = overrides;
   return defineConfig({
     entities: [...entities, AuditEvent],
     extensions: [Migrator],
@@ -31,7 +33,9 @@ export function ormConfig(overrides: OrmOverrides): Options {
     allowGlobalContext: false,
     // The application's timestamps are UTC instants.
     forceUtcTimezone: true,
-    ...overrides,
+    ...rest,
+    // Timestamps in UTC are read by a parser of our own (see timestamp.parser.ts).
+    driverOptions: { types: connectionTypeParsers(), ...(driverOptions as object | undefined) },
   });
 }
 
@@ -52,15 +56,29 @@ export function connectionLimits(limits: { poolSize: number; statementTimeoutMs:
 }
 
 /**
- * `pg`'s client, always listening for `'error'`. Kysely cancels an abandoned request's statement
- * (`pg_cancel_backend`) from a short-lived client of this class that nothing else listens to; if
- * PostgreSQL drops it (a shutdown after the grace period), an unheard `'error'` would crash the
- * process. The statement it ran has its own outcome; there is nothing else to do.
+ * `pg`'s client, always listening for `'error'`, and naming the read path's prepared statements.
+ *
+ * Kysely cancels an abandoned request's statement (`pg_cancel_backend`) from a short-lived client
+ * of this class that nothing else listens to; if PostgreSQL drops it (a shutdown after the grace
+ * period), an unheard `'error'` would crash the process. The statement it ran has its own
+ * outcome; there is nothing else to do.
+ *
+ * Kysely passes a statement's text and parameters, never a name; a text the read path prepares
+ * (see `preparedStatements`) gets its name here, so that each connection parses and plans it once.
  */
 class ListenedClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
     super(config);
     this.on('error', () => {});
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: pg's overloads, passed through as they are
+  override query(config: any, values?: any, callback?: any): any {
+    const name =
+      typeof config === 'string' && Array.isArray(values) ? preparedStatementName(config) : undefined;
+    return name
+      ? super.query({ name, text: config, values }, callback)
+      : super.query(config, values, callback);
   }
 }
 

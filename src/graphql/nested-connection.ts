@@ -32,7 +32,7 @@ export async function rootConnection<T extends KeysetRow>(
   page: Page,
   direction: KeysetDirection,
 ): Promise<Connection<Row<T>>> {
-  const rows = await findPage(scope.em, entity, {}, page, direction, scope.visibility);
+  const rows = await findPage(scope.em, entity, {}, page, direction, scope.visibility, scope.loaders.run);
   return buildConnection(
     rows,
     page,

@@ -14,6 +14,13 @@ export {
   invariantViolations,
   LIVE_CHILDREN_SQLSTATE,
 } from './invariant.sql.js';
+export {
+  type AbortOptions,
+  preparedStatementName,
+  preparedStatements,
+  type Statement,
+  type StatementRunner,
+} from './prepared.statement.js';
 export { READ_SCOPE, type ReadScope, RequestReads, type Visibility } from './request-reads.js';
 export {
   countExpiredRoots,

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preparedStatementName, preparedStatements } from '../src/soft-delete/index.js';
+import { fixtures } from './support/fixtures.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/*
+ * The read path's statements run prepared (`preparedStatements`): the same rows as the ORM's own
+ * `execute` gives for the same statement, whatever its parameters, inside transactions too.
+ */
+let t: TestApp;
+const ids: number[] = [];
+beforeAll(async () => {
+  t = await startTestApp();
+  const f = fixtures(t);
+  for (const name of ['ann', 'bob', 'cy', 'dee']) ids.push(await f.user(name));
+});
+afterAll(() => t?.stop());
+
+const run = preparedStatements({});
+const BY_IDS = `select "id", "username", "created_at" from "users" where "id" in (?) and "username" <> ? order by "id" limit ?`;
+
+describe('prepared read statements', () => {
+  it('return what the ORM returns for the same statement, with lists as one parameter', async () => {
+    const em = t.app.orm.em.fork();
+    for (const params of [
+      [ids, 'nobody', 10],
+      [ids.slice(1, 3), 'bob', 1],
+      [[ids[3]], 'x', 5],
+    ]) {
+      const prepared = await run(em, { sql: BY_IDS, params });
+      expect(prepared).toEqual(await em.execute(BY_IDS, params));
+      expect(prepared.length).toBeGreaterThan(0);
+    }
+    // Named once per process, in PostgreSQL's own form.
+    expect(
+      preparedStatementName(
+        `select "id", "username", "created_at" from "users" where "id" = any($1) and "username" <> $2 order by "id" limit $3`,
+      ),
+    ).toMatch(/^tombstone_\d+$/);
+  });
+
+  it('read inside the transaction they are given', async () => {
+    await t.app.orm.em
+      .fork()
+      .transactional(async (tx) => {
+        await tx.execute(`update "users" set "username" = 'renamed' where "id" = ?`, [ids[0]]);
+        const [row] = (await run(tx, { sql: BY_IDS, params: [[ids[0]], 'nobody', 1] })) as {
+          username: string;
+        }[];
+        expect(row?.username).toBe('renamed');
+        throw new RollbackSignal();
+      })
+      .catch((error) => {
+        if (!(error instanceof RollbackSignal)) throw error;
+      });
+    const [row] = (await run(t.app.orm.em.fork(), { sql: BY_IDS, params: [[ids[0]], 'nobody', 1] })) as {
+      username: string;
+    }[];
+    expect(row?.username).toBe('ann');
+  });
+
+  it('run a statement they cannot convert as the ORM would', async () => {
+    const em = t.app.orm.em.fork();
+    // An object parameter is the ORM's to format.
+    const sql = 'select ?::jsonb ->> ? as "value"';
+    const params = [{ a: 'x' }, 'a'];
+    expect(await run(em, { sql, params })).toEqual([{ value: 'x' }]);
+  });
+});
+
+class RollbackSignal extends Error {}
