@@ -125,7 +125,13 @@ export async function startApp(
         apollo,
         context: (req, signal) =>
           createContext(
-            { orm: ready, softDelete, verifyToken, search: config.search },
+            {
+              orm: ready,
+              softDelete,
+              verifyToken,
+              search: config.search,
+              preparedStatements: config.databasePreparedStatements,
+            },
             req.headers.authorization,
             signal,
           ),

@@ -25,6 +25,13 @@ export interface AppConfig {
   databasePoolSize: number;
   /** Longest any one SQL statement may run, in milliseconds (PostgreSQL `statement_timeout`; 0 = none). */
   databaseStatementTimeoutMs: number;
+  /**
+   * Run the read path's statements as named prepared statements (`DB_PREPARED_STATEMENTS=on|off`).
+   * Off for a connection pooler that cannot keep them per client (PgBouncer in transaction mode
+   * before 1.21, or without `max_prepared_statements`).
+   * @default on
+   */
+  databasePreparedStatements: boolean;
   token: TokenConfig;
   /** True when the token secret is the built-in development default (announced in the log). */
   usesDevelopmentSecret: boolean;
@@ -119,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const databasePoolSize = int('DB_POOL_SIZE', 10, 1, 1_000);
   const ide = env.GRAPHQL_IDE ?? '';
   if (!['', 'on', 'off'].includes(ide)) problems.push(`GRAPHQL_IDE must be "on" or "off", not "${ide}".`);
+  const prepared = env.DB_PREPARED_STATEMENTS ?? '';
+  if (!['', 'on', 'off'].includes(prepared))
+    problems.push(`DB_PREPARED_STATEMENTS must be "on" or "off", not "${prepared}".`);
   const config: AppConfig = {
     nodeEnv,
     port: int('PORT', 4000, 0, 65_535),
@@ -127,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemoData: env.SEED_DEMO_DATA !== 'false',
     databasePoolSize,
     databaseStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 5_000, 0, 3_600_000),
+    databasePreparedStatements: prepared !== 'off',
     token: {
       secret: usesDevelopmentSecret ? DEVELOPMENT_SECRET : secret,
       jwksUrl,

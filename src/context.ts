@@ -13,6 +13,7 @@ import { DEFAULT_SEARCH_LIMITS, type SearchLimits } from './modules/post/post.se
 import type { CommentRow, PostRow, UserRow } from './modules/rows.js';
 import { User } from './modules/user/user.entity.js';
 import {
+  plainStatements,
   preparedStatements,
   RequestReads,
   type SoftDelete,
@@ -70,6 +71,8 @@ export interface ContextDependencies {
   retry?: RetryOptions;
   /** Search's work bounds; {@link DEFAULT_SEARCH_LIMITS} when omitted. */
   search?: SearchLimits;
+  /** Whether reads run as named prepared statements (see `preparedStatements`); default true. */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -80,7 +83,7 @@ function requestContext(deps: ContextDependencies, signal: AbortSignal): GraphQL
   // Every entity manager of the request is forked from this one and inherits its signal.
   const abort = { signal, inflightQueryAbortStrategy: 'cancel query' } as const;
   const root = deps.orm.em.fork(abort);
-  const run = preparedStatements(abort);
+  const run = deps.preparedStatements === false ? plainStatements : preparedStatements(abort);
   const reads = new RequestReads<Loaders, EntityManager>(root, deps.softDelete, (em, visibility) => ({
     user: entityLoader(em, User, visibility, run),
     post: entityLoader(em, Post, visibility, run),

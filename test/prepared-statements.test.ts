@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { toGlobalId } from '../src/graphql/global-id.js';
 import { preparedStatementName, preparedStatements } from '../src/soft-delete/index.js';
 import { fixtures } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -65,6 +67,58 @@ describe('prepared read statements', () => {
     const sql = 'select ?::jsonb ->> ? as "value"';
     const params = [{ a: 'x' }, 'a'];
     expect(await run(em, { sql, params })).toEqual([{ value: 'x' }]);
+  });
+});
+
+describe('DB_PREPARED_STATEMENTS=off', () => {
+  it('is on unless set to "off", and refuses anything else', () => {
+    expect(loadConfig({}).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ DB_PREPARED_STATEMENTS: 'on' }).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ DB_PREPARED_STATEMENTS: 'off' }).databasePreparedStatements).toBe(false);
+    expect(() => loadConfig({ DB_PREPARED_STATEMENTS: 'no' })).toThrow(
+      'DB_PREPARED_STATEMENTS must be "on" or "off", not "no".',
+    );
+  });
+
+  const THREAD = `query($id: ID!) { user(id: $id) { username posts(first: 5) { totalCount nodes { title
+    author { username } comments(first: 5) { totalCount nodes { body author { username } } } } } } }`;
+
+  it('reads the same answers with every parameter in the text, as the ORM sends statements', async () => {
+    const lines: string[] = [];
+    const plain = await startTestApp(
+      { databasePreparedStatements: false },
+      { onQuery: (l) => lines.push(l) },
+    );
+    try {
+      const f = fixtures(plain);
+      const author = await f.user('writer');
+      const post = await f.post(author, 'A post');
+      await f.comment(post, author, 'first');
+      const variables = { id: toGlobalId('User', author) };
+      lines.length = 0;
+      const res = await plain.gql(THREAD, variables);
+      expect(res.errors).toBeUndefined();
+      const reads = lines.filter((l) => l.includes('[query]'));
+      expect(reads.length).toBeGreaterThan(2);
+      expect(reads.filter((l) => l.includes('= any($'))).toEqual([]);
+      expect(res.data).toEqual({
+        user: {
+          username: 'writer',
+          posts: {
+            totalCount: 1,
+            nodes: [
+              {
+                title: 'A post',
+                author: { username: 'writer' },
+                comments: { totalCount: 1, nodes: [{ body: 'first', author: { username: 'writer' } }] },
+              },
+            ],
+          },
+        },
+      });
+    } finally {
+      await plain.stop();
+    }
   });
 });
 

@@ -16,6 +16,7 @@ export {
 } from './invariant.sql.js';
 export {
   type AbortOptions,
+  plainStatements,
   preparedStatementName,
   preparedStatements,
   type Statement,

@@ -49,7 +49,7 @@ export function preparedStatements(abort: AbortOptions): StatementRunner {
     const sqlEm = em as unknown as SqlEntityManager;
     const prepared = em.isInTransaction() ? null : convert(sql);
     const values = prepared && valuesFor(prepared, params);
-    if (!prepared || !values) return (await sqlEm.execute(sql, [...params])) as object[];
+    if (!prepared || !values) return plainStatements(em, { sql, params });
     const started = Date.now();
     const result = await sqlEm.getKysely().executeQuery(CompiledQuery.raw(prepared.text, values), abort);
     // Logged as the ORM logs its own statements (`debug: ['query']`), so a query log stays whole.
@@ -63,6 +63,14 @@ export function preparedStatements(abort: AbortOptions): StatementRunner {
     return result.rows as object[];
   };
 }
+
+/**
+ * Runs read statements as the ORM runs any (`em.execute`, parameters written into the text): for
+ * a connection pooler that cannot keep prepared statements per client. The entity manager's own
+ * abort signal applies.
+ */
+export const plainStatements: StatementRunner = async (em, { sql, params }) =>
+  (await (em as unknown as SqlEntityManager).execute(sql, [...params])) as object[];
 
 /**
  * The name a statement text is prepared under on every connection, or `undefined` for a text
