@@ -53,6 +53,16 @@ describe('object limit', () => {
     expect(codes(await t.gql(nested, { outer: 51, inner: 99 }))).toEqual(['BAD_USER_INPUT']);
   });
 
+  it('never reuses a size measured on arguments that could not be read', async () => {
+    const query = `query($q: String = "x") { search(query: $q, first: 100) { nodes { comments(first: 100) { nodes { id } } } } }`;
+    // A null query fails at execution; measured with search's default page size, it fits.
+    expect(codes(await t.gql(query, { q: null }))).not.toContain('BAD_USER_INPUT');
+    // The same query with a real text asks for 100 + 100 × 100 rows.
+    const real = await t.gql(query, { q: 'deep' });
+    expect(codes(real)).toEqual(['BAD_USER_INPUT']);
+    expect(real.errors?.[0]?.extensions?.rows).toBe(10_100);
+  });
+
   it('keeps a thread without `first` within the limit: nested lists default to 5, replies to 2', async () => {
     // users 20 → posts 5 → comments 5 → replies 2 → replies 2: 20 + 100 + 500 + 1,000 + 2,000.
     const thread = (levels: number) =>

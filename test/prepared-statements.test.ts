@@ -11,8 +11,10 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  */
 let t: TestApp;
 const ids: number[] = [];
+const log: string[] = [];
 beforeAll(async () => {
-  t = await startTestApp();
+  // One connection, so that what one statement prepared is visible to the next.
+  t = await startTestApp({ databasePoolSize: 1 }, { onQuery: (line) => log.push(line) });
   const f = fixtures(t);
   for (const name of ['ann', 'bob', 'cy', 'dee']) ids.push(await f.user(name));
 });
@@ -33,12 +35,15 @@ describe('prepared read statements', () => {
       expect(prepared).toEqual(await em.execute(BY_IDS, params));
       expect(prepared.length).toBeGreaterThan(0);
     }
-    // Named once per process, in PostgreSQL's own form.
-    expect(
-      preparedStatementName(
-        `select "id", "username", "created_at" from "users" where "id" = any($1) and "username" <> $2 order by "id" limit $3`,
-      ),
-    ).toMatch(/^tombstone_\d+$/);
+    // Named once per process, in PostgreSQL's own form, and prepared on the connection.
+    const text = `select "id", "username", "created_at" from "users" where "id" = any($1) and "username" <> $2 order by "id" limit $3`;
+    const name = preparedStatementName(text);
+    expect(name).toMatch(/^tombstone_\d+$/);
+    const prepared = await run(em, {
+      sql: 'select "name", "statement" from "pg_prepared_statements" where "name" = ?',
+      params: [name],
+    });
+    expect(prepared).toEqual([{ name, statement: text }]);
   });
 
   it('read inside the transaction they are given', async () => {
@@ -63,10 +68,15 @@ describe('prepared read statements', () => {
 
   it('run a statement they cannot convert as the ORM would', async () => {
     const em = t.app.orm.em.fork();
-    // An object parameter is the ORM's to format.
+    // An object parameter is the ORM's to format: the statement goes through `em.execute`, whose
+    // log line keeps the `?` form (a prepared one is logged with `$n`).
     const sql = 'select ?::jsonb ->> ? as "value"';
-    const params = [{ a: 'x' }, 'a'];
-    expect(await run(em, { sql, params })).toEqual([{ value: 'x' }]);
+    const params = [{ a: 'xyzzy' }, 'a'];
+    log.length = 0;
+    expect(await run(em, { sql, params })).toEqual([{ value: 'xyzzy' }]);
+    expect(log.filter((line) => line.includes('[query]'))).toEqual([
+      expect.stringContaining('select ?::jsonb ->> ? as "value"'),
+    ]);
   });
 });
 

@@ -34,8 +34,13 @@ export function ormConfig(overrides: OrmOverrides): Options {
     // The application's timestamps are UTC instants.
     forceUtcTimezone: true,
     ...rest,
-    // Timestamps in UTC are read by a parser of our own (see timestamp.parser.ts).
-    driverOptions: { types: connectionTypeParsers(), ...(driverOptions as object | undefined) },
+    // Sessions run in UTC, whatever the server's TimeZone, so that timestamps come in the one
+    // form the parser of our own reads (see timestamp.parser.ts); every column is timestamptz.
+    driverOptions: {
+      types: connectionTypeParsers(),
+      options: '-c TimeZone=UTC',
+      ...(driverOptions as object | undefined),
+    },
   });
 }
 

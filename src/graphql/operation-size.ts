@@ -77,8 +77,10 @@ function measure({ request, document, operation, schema }: MeasuredRequest) {
     known = new Map();
     sizes.set(operation, known);
   }
-  const size = known.get(key) ?? walk(schema, document, operation, coerced.coerced);
-  if (known.size < SIZES_PER_OPERATION) known.set(key, size);
+  const cached = known.get(key);
+  if (cached) return cached;
+  const { size, cacheable } = walk(schema, document, operation, coerced.coerced);
+  if (cacheable && known.size < SIZES_PER_OPERATION) known.set(key, size);
   return size;
 }
 
@@ -117,12 +119,16 @@ function walk(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-): OperationSize | 'too large' {
+): { size: OperationSize | 'too large'; cacheable: boolean } {
+  // A field whose arguments cannot be read is measured with its defaults and fails at execution;
+  // that size holds for this request only, never for the same query with valid values.
+  let cacheable = true;
   const size: OperationSize = { depth: 0, objects: 0, aliases: 0, largest: null };
   // Introspection keeps the alias and size counts but not the depth: the standard introspection
   // query is 15 fields deep.
   const initial = { rows: 1, introspection: false, path: '' };
   const complete = walkOperation(schema, document, operation, variables, initial, (visit, parent) => {
+    if (!visit.argumentsValid) cacheable = false;
     const introspection = parent.introspection || visit.field.name.startsWith('__');
     if (!introspection) size.depth = Math.max(size.depth, visit.depth);
     if (visit.node.alias) size.aliases += 1;
@@ -137,5 +143,5 @@ function walk(
     if (rows > (size.largest?.rows ?? -1)) size.largest = { path, rows };
     return { rows, introspection, path };
   });
-  return complete ? size : 'too large';
+  return { size: complete ? size : 'too large', cacheable };
 }

@@ -28,8 +28,10 @@ export interface FieldVisit {
   parentType: GraphQLCompositeType;
   field: GraphQLField<unknown, unknown>;
   node: FieldNode;
-  /** Argument values with variables substituted and defaults applied. */
+  /** Argument values with variables substituted and defaults applied; `{}` when they are invalid. */
   args: Record<string, unknown>;
+  /** False when the arguments could not be read (execution reports them; `args` is then `{}`). */
+  argumentsValid: boolean;
   /** 1 for a root field, its children 2, and so on. */
   depth: number;
 }
@@ -82,13 +84,15 @@ export function walkOperation<S>(
         const field = fieldDefinition(schema, parentType, rootType, selection.name.value);
         if (!field) continue;
         let args: Record<string, unknown>;
+        let argumentsValid = true;
         try {
           args = getArgumentValues(field, selection, variables);
         } catch {
           // Invalid arguments fail at execution with a precise error; judge the rest.
           args = {};
+          argumentsValid = false;
         }
-        const childState = visit({ parentType, field, node: selection, args, depth }, state);
+        const childState = visit({ parentType, field, node: selection, args, argumentsValid, depth }, state);
         const childType = getNamedType(field.type);
         if (selection.selectionSet && isCompositeType(childType)) {
           if (!walk(selection.selectionSet, childType, depth + 1, childState)) return false;

@@ -28,6 +28,8 @@ interface Prepared {
 const CONVERTED = new Map<string, Prepared | null>();
 /** Statement texts this process prepares, and their names. */
 const NAMES = new Map<string, string>();
+/** Names given so far (names are never reused). */
+let named = 0;
 /** More distinct statements than this are run as they are, unprepared (a bound on both maps). */
 const MAX_STATEMENTS = 2_000;
 
@@ -104,6 +106,11 @@ function convert(sql: string): Prepared | null {
       }
       const n = prepared.lists.length + 1;
       const list = text.endsWith(' in (') && sql[i + 1] === ')';
+      // `not in (?)` would need `<> all(…)`; the read path never writes it.
+      if (list && /\snot in \($/i.test(text)) {
+        prepared = null;
+        break;
+      }
       prepared.lists.push(list);
       if (list) {
         text = `${text.slice(0, -' in ('.length)} = any($${n})`;
@@ -118,7 +125,9 @@ function convert(sql: string): Prepared | null {
   if (prepared) prepared.text = text;
   if (CONVERTED.size < MAX_STATEMENTS) {
     CONVERTED.set(sql, prepared);
-    if (prepared) NAMES.set(prepared.text, `tombstone_${NAMES.size + 1}`);
+    // Two texts with `?` may convert to one (e.g. spelled alike but for `in (?)` spacing): the
+    // name stays the first one's, so a name is never given to two texts.
+    if (prepared && !NAMES.has(prepared.text)) NAMES.set(prepared.text, `tombstone_${++named}`);
   }
   return prepared && NAMES.has(prepared.text) ? prepared : null;
 }

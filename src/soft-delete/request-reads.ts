@@ -92,5 +92,7 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
   /** Drops every scope, so that reads after a write see its result. */
   reset(): void {
     this.#scopes.clear();
+    // The live scope reads through `root`: nothing it read may outlive a write.
+    this.root.clear();
   }
 }

@@ -31,18 +31,25 @@ export async function listFollows(
 ): Promise<Connection<UserRow>> {
   const other = side === 'followers' ? 'follower' : 'followee';
   const connection = await nestedConnection(scope, LISTS[side] as ListSpec<Follow>, userId, page);
-  // The users behind the edges, in one batched lookup; the edges' filter already hid edges to
-  // tombstoned users, so each is there. The connection itself is returned at once (graphql-js
-  // awaits `nodes` and `edges`), so every parent's `totalCount` is asked for in the same batch
-  // whether or not its list has users to look up.
-  const users = scope.loaders.user
-    .loadMany(connection.nodes.map((edge) => edge[other] as number))
-    .then((rows) => rows.map((user) => required(user instanceof Error ? null : user, 'User')));
+  // The users behind the edges, in one batched lookup, made when `nodes` or `edges` is first
+  // read: a list asked only for its `totalCount` looks no one up. The edges' filter already hid
+  // edges to tombstoned users, so each is there. The connection itself is returned at once
+  // (graphql-js awaits `nodes` and `edges`), so every parent's `totalCount` is asked for in the
+  // same batch whether or not its list has users to look up.
+  let users: Promise<UserRow[]> | undefined;
+  const lookUp = () => {
+    users ??= scope.loaders.user
+      .loadMany(connection.nodes.map((edge) => edge[other] as number))
+      .then((rows) => rows.map((user) => required(user instanceof Error ? null : user, 'User')));
+    return users;
+  };
   return {
     ...connection,
-    nodes: users as unknown as UserRow[],
+    get nodes() {
+      return lookUp() as unknown as UserRow[];
+    },
     edges: async () => {
-      const rows = await users;
+      const rows = await lookUp();
       return (await connection.edges()).map((edge, i) => ({ ...edge, node: rows[i] as UserRow }));
     },
   };
