@@ -24,8 +24,8 @@ export type KeysetDirection = 'asc' | 'desc';
  * Fetches one page of `entity` rows matching `where`, as plain rows tagged with `visibility`,
  * ordered by `(createdAt, id)` in `direction`, starting strictly after the page's cursor, through
  * `em`'s soft-delete filter. Returns up to `page.first + 1` rows (see `buildConnection`); none at
- * all, without a query, when `first` is 0. `run` runs the statement when given (prepared, see
- * `preparedStatements`); `em.execute` otherwise.
+ * all, without a query, when `first` is 0. A whole table's first page runs through `run` (the
+ * scope's runner: prepared, see `preparedStatements`).
  */
 export async function findPage<T extends KeysetRow>(
   em: EntityManager,
@@ -34,7 +34,7 @@ export async function findPage<T extends KeysetRow>(
   page: Page,
   direction: KeysetDirection,
   visibility: Visibility,
-  run?: StatementRunner,
+  run: StatementRunner,
 ): Promise<Row<T>[]> {
   if (page.first === 0) return [];
   const className = em.getMetadata().get(entity).className;
@@ -54,8 +54,7 @@ export async function findPage<T extends KeysetRow>(
     `${className} first ${page.first} ${direction}`,
     build,
   );
-  const raws = run ? await run(em, { sql, params }) : ((await em.execute(sql, params)) as object[]);
-  return mapRows(em, entity, raws, visibility) as unknown as Row<T>[];
+  return mapRows(em, entity, await run(em, { sql, params }), visibility) as unknown as Row<T>[];
 }
 
 /** The condition "strictly after `after`" in `(createdAt, id)` order. */
