@@ -7,7 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { demoTokens } from './auth/demo-tokens.js';
 import { scopeCheckPlugin } from './auth/scope-check.plugin.js';
 import { assertScopeCoverage } from './auth/scope-coverage.js';
@@ -16,6 +16,7 @@ import { createTokenVerifier } from './auth/token.service.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { openDatabase } from './db/database.js';
+import { KEYSET_PROPERTIES } from './db/keyset.js';
 import { connectionLimits, initORM } from './db/orm.config.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
 import { admissionPlugin } from './graphql/admission.plugin.js';
@@ -24,6 +25,7 @@ import { documentBoundsRule } from './graphql/document-bounds.rule.js';
 import { createFormatError } from './graphql/format-error.js';
 import { noSubscriptionsPlugin } from './graphql/no-subscriptions.plugin.js';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin.js';
+import { rowProjectionPlugin } from './graphql/row-projection.plugin.js';
 import { textInputPlugin } from './graphql/text-input.plugin.js';
 import { createConsoleRoute } from './http/console.handler.js';
 import { createGraphiqlRoute } from './http/graphiql.handler.js';
@@ -35,7 +37,10 @@ import {
   assertSoftDeleteSetup,
   GATED_TOMBSTONE_FIELDS,
   INCLUDE_DELETED_ARGUMENT,
+  type RowProjection,
+  rowProjections,
   type SoftDelete,
+  softDeleteTypes,
 } from './soft-delete/index.js';
 import { createSoftDelete } from './soft-delete.setup.js';
 
@@ -108,7 +113,13 @@ export async function startApp(
       log('Seeded demo data into the empty database.');
     const ready = orm;
     const httpServer = createServer();
-    const apollo = createApollo(config, schema, httpServer, log);
+    // Reads select what an operation can show: the soft-deletable types' columns that only their
+    // own fields read are left out when unasked; cursors always need `createdAt`.
+    const projection = rowProjections(schema, ready.getMetadata(), {
+      entityOfType: (name) => softDeleteTypes(schema).types[name]?.entity,
+      alwaysRead: KEYSET_PROPERTIES,
+    });
+    const apollo = createApollo(config, schema, httpServer, log, projection);
     await apollo.start();
     const verifyToken = createTokenVerifier(config.token);
     const pages = [
@@ -178,6 +189,7 @@ function createApollo(
   schema: GraphQLSchema,
   httpServer: Server,
   log: Log,
+  projection: (operation: OperationDefinitionNode, document: DocumentNode) => RowProjection,
 ): ApolloServer<GraphQLContext> {
   const development = config.nodeEnv === 'development';
   return new ApolloServer<GraphQLContext>({
@@ -206,6 +218,7 @@ function createApollo(
       textInputPlugin(),
       scopeCheckPlugin<GraphQLContext>((context) => context.viewer),
       admissionPlugin<GraphQLContext>(config.admission, (context) => context.signal),
+      rowProjectionPlugin<GraphQLContext>(projection, (context) => context.reads),
     ],
     formatError: createFormatError({ nodeEnv: config.nodeEnv, log }),
   });

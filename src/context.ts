@@ -84,11 +84,11 @@ function requestContext(deps: ContextDependencies, signal: AbortSignal): GraphQL
   const abort = { signal, inflightQueryAbortStrategy: 'cancel query' } as const;
   const root = deps.orm.em.fork(abort);
   const run = deps.preparedStatements === false ? plainStatements : preparedStatements(abort);
-  const reads = new RequestReads<Loaders, EntityManager>(root, deps.softDelete, (em, visibility) => ({
-    user: entityLoader(em, User, visibility, run),
-    post: entityLoader(em, Post, visibility, run),
-    comment: entityLoader(em, Comment, visibility, run),
-    lists: new ListLoaders(em, visibility, run),
+  const reads = new RequestReads<Loaders, EntityManager>(root, deps.softDelete, (em, visibility, fields) => ({
+    user: entityLoader(em, User, visibility, run, fields),
+    post: entityLoader(em, Post, visibility, run, fields),
+    comment: entityLoader(em, Comment, visibility, run, fields),
+    lists: new ListLoaders(em, visibility, run, fields),
     run,
   }));
   const context: GraphQLContext = {

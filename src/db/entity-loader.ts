@@ -4,6 +4,7 @@ import {
   idListStatement,
   mapRows,
   type Row,
+  type RowFields,
   rowQuery,
   type StatementRunner,
   type Visibility,
@@ -12,7 +13,8 @@ import { batchScheduleFn } from './batch-schedule.js';
 
 /**
  * A per-request DataLoader that fetches rows by primary key in one `IN (...)` query per tick, as
- * plain rows tagged with `visibility` (see `readRows`), through the soft-delete filter of `em`.
+ * plain rows tagged with `visibility` (see `readRows`), through the soft-delete filter of `em`,
+ * selecting the properties `fields` names at the time of each batch.
  * Bound to one entity manager, so it must never outlive the request (or the visibility mode)
  * the entity manager belongs to.
  */
@@ -21,16 +23,18 @@ export function entityLoader<T extends { id: number }>(
   entity: new (...args: never[]) => T,
   visibility: Visibility,
   run: StatementRunner,
+  fields: RowFields,
 ): DataLoader<number, Row<T> | null> {
   const meta = em.getMetadata().get(entity);
   const id = `"r"."${meta.properties.id?.fieldNames[0]}"`;
   return new DataLoader(
     async (ids) => {
+      const selected = fields(meta);
       const statement = await idListStatement(
         em,
         visibility,
-        `${meta.className} by id`,
-        (list) => rowQuery(em, entity).where(`${id} in (?)`, [list]),
+        `${meta.className} by id: ${selected.join(',')}`,
+        (list) => rowQuery(em, entity, 'r', () => selected).where(`${id} in (?)`, [list]),
         ids,
       );
       const rows = mapRows(em, entity, await run(em, statement), visibility);

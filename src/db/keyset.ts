@@ -5,6 +5,7 @@ import {
   filteredStatement,
   mapRows,
   type Row,
+  type RowFields,
   readRows,
   rowQuery,
   type StatementRunner,
@@ -17,6 +18,9 @@ export interface KeysetRow {
   createdAt: Date;
 }
 
+/** The properties a keyset cursor is made of: every row a list returns holds them. */
+export const KEYSET_PROPERTIES = ['createdAt', 'id'] as const;
+
 /** `asc`: oldest first; `desc`: newest first. Ties on `createdAt` are broken by `id` the same way. */
 export type KeysetDirection = 'asc' | 'desc';
 
@@ -25,7 +29,7 @@ export type KeysetDirection = 'asc' | 'desc';
  * ordered by `(createdAt, id)` in `direction`, starting strictly after the page's cursor, through
  * `em`'s soft-delete filter. Returns up to `page.first + 1` rows (see `buildConnection`); none at
  * all, without a query, when `first` is 0. A whole table's first page runs through `run` (the
- * scope's runner: prepared, see `preparedStatements`).
+ * scope's runner: prepared, see `preparedStatements`). Rows hold the properties `fields` names.
  */
 export async function findPage<T extends KeysetRow>(
   em: EntityManager,
@@ -35,11 +39,14 @@ export async function findPage<T extends KeysetRow>(
   direction: KeysetDirection,
   visibility: Visibility,
   run: StatementRunner,
+  fields: RowFields,
 ): Promise<Row<T>[]> {
   if (page.first === 0) return [];
-  const className = em.getMetadata().get(entity).className;
+  const meta = em.getMetadata().get(entity);
+  const className = meta.className;
+  const selected = fields(meta);
   const build = () =>
-    rowQuery(em, entity)
+    rowQuery(em, entity, 'r', () => selected)
       .where((page.after ? { $and: [where, afterCursor(page.after, direction)] } : where) as never)
       .orderBy({ createdAt: direction, id: direction } as never)
       .limit(page.first + 1);
@@ -51,7 +58,7 @@ export async function findPage<T extends KeysetRow>(
   const { sql, params } = await filteredStatement(
     em,
     visibility,
-    `${className} first ${page.first} ${direction}`,
+    `${className} first ${page.first} ${direction}: ${selected.join(',')}`,
     build,
   );
   return mapRows(em, entity, await run(em, { sql, params }), visibility) as unknown as Row<T>[];

@@ -6,6 +6,7 @@ import {
   idListStatement,
   mapRows,
   type Row,
+  type RowFields,
   rowQuery,
   type StatementRunner,
   type Visibility,
@@ -42,6 +43,7 @@ export class ListLoaders {
     private readonly em: EntityManager,
     private readonly visibility: Visibility,
     private readonly run: StatementRunner,
+    private readonly fields: RowFields,
   ) {}
 
   /** What decides a spec's SQL besides the mode, for {@link idListStatement}'s cache. */
@@ -89,6 +91,7 @@ export class ListLoaders {
   private async loadPages<T extends KeysetRow>(spec: ListSpec<T>, page: Page, parents: readonly number[]) {
     if (page.first === 0) return parents.map(() => []);
     const meta = this.em.getMetadata().get(spec.entity);
+    const selected = this.fields(meta);
     const column = (name: string) => `"r"."${meta.properties[name as never]?.fieldNames[0]}"`;
     const dir = spec.direction;
     const partition = `partition by ${column(spec.parent)}`;
@@ -97,7 +100,7 @@ export class ListLoaders {
     // A first page sees every row of its list, so it counts them too, and `totalCount` needs no
     // statement of its own.
     const build = (ids: readonly unknown[]) => {
-      const qb = rowQuery(this.em, spec.entity)
+      const qb = rowQuery(this.em, spec.entity, 'r', () => selected)
         .addSelect(
           raw(
             `row_number() over (${partition} order by ${column('createdAt')} ${dir}, ${column('id')} ${dir}) as "__rn"${
@@ -111,7 +114,13 @@ export class ListLoaders {
     };
     const { sql, params } = page.after
       ? await this.uncached(build(parents))
-      : await idListStatement(this.em, this.visibility, this.shape(spec, 'first page'), build, parents);
+      : await idListStatement(
+          this.em,
+          this.visibility,
+          this.shape(spec, `first page: ${selected.join(',')}`),
+          build,
+          parents,
+        );
     const raws = await this.run(this.em, {
       sql: `select * from (${sql}) as "page" where "page"."__rn" <= ? order by "page"."__rn"`,
       params: [...params, page.first + 1],

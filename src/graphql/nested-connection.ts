@@ -32,7 +32,16 @@ export async function rootConnection<T extends KeysetRow>(
   page: Page,
   direction: KeysetDirection,
 ): Promise<Connection<Row<T>>> {
-  const rows = await findPage(scope.em, entity, {}, page, direction, scope.visibility, scope.loaders.run);
+  const rows = await findPage(
+    scope.em,
+    entity,
+    {},
+    page,
+    direction,
+    scope.visibility,
+    scope.loaders.run,
+    scope.fields,
+  );
   return buildConnection(
     rows,
     page,

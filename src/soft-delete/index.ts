@@ -22,13 +22,20 @@ export {
   type Statement,
   type StatementRunner,
 } from './prepared.statement.js';
-export { READ_SCOPE, type ReadScope, RequestReads, type Visibility } from './request-reads.js';
+export {
+  READ_SCOPE,
+  type ReadScope,
+  RequestReads,
+  type RowFields,
+  type Visibility,
+} from './request-reads.js';
 export {
   countExpiredRoots,
   type ExpiredRootsFilter,
   expiredRoots,
   purgePreview,
 } from './retention.queries.js';
+export { type RowProjection, type RowProjectionOptions, rowProjections } from './row-projection.js';
 export {
   mapRows,
   parentRow,

@@ -1,4 +1,6 @@
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, EntityMetadata } from '@mikro-orm/core';
+import type { RowProjection } from './row-projection.js';
+import { rowFields } from './rows.js';
 import type { SoftDelete } from './soft-delete.service.js';
 
 /**
@@ -15,7 +17,12 @@ export interface ReadScope<TLoaders, TEm extends EntityManager = EntityManager> 
   includesDeleted: boolean;
   em: TEm;
   loaders: TLoaders;
+  /** The properties this request's reads of an entity select (see {@link RequestReads.project}). */
+  fields: RowFields;
 }
+
+/** The properties a read of `meta`'s rows selects. */
+export type RowFields = (meta: EntityMetadata) => readonly string[];
 
 /** What the visibility guard asks of a request's reads (see {@link RequestReads}). */
 export interface ScopeResolver {
@@ -44,19 +51,32 @@ export const READ_SCOPE = Symbol('tombstone.readScope');
  */
 export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> implements ScopeResolver {
   readonly #scopes = new Map<Visibility, ReadScope<TLoaders, TEm>>();
+  #projection: RowProjection | undefined;
+
+  /** What reads select now: the operation's projection once set, whole rows before. */
+  readonly fields: RowFields = (meta) => this.#projection?.get(meta.className) ?? rowFields(meta);
 
   /**
    * @param root the request's own entity manager, a fork of the ORM's that nothing else uses: the
    *   live scope reads through it (a read keeps no entities, so a fork of its own would only cost
    *   time), the `all` scope through a fork of it that includes deleted rows
    * @param loaders builds one scope's loaders on its entity manager; rows they read are tagged
-   *   with `visibility`
+   *   with `visibility` and hold the properties `fields` names at the time of each read
    */
   constructor(
     private readonly root: TEm,
     private readonly softDelete: SoftDelete,
-    private readonly loaders: (em: TEm, visibility: Visibility) => TLoaders,
+    private readonly loaders: (em: TEm, visibility: Visibility, fields: RowFields) => TLoaders,
   ) {}
+
+  /**
+   * Narrows the reads of the rest of the request to the columns the operation can use (see
+   * `rowProjections`). Set once the operation is known, before it executes; rows read earlier
+   * (the viewer) are whole, a superset.
+   */
+  project(projection: RowProjection): void {
+    this.#projection = projection;
+  }
 
   /** The scope of one mode. */
   scope(visibility: Visibility = 'live'): ReadScope<TLoaders, TEm> {
@@ -68,7 +88,8 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
         visibility,
         includesDeleted,
         em,
-        loaders: this.loaders(em, visibility),
+        loaders: this.loaders(em, visibility, this.fields),
+        fields: this.fields,
       };
       this.#scopes.set(visibility, scope);
     }

@@ -50,29 +50,43 @@ export function tagRow<T extends object>(row: T, entity: string, mode: Visibilit
   return tagged;
 }
 
-/** The properties a row holds: every persisted, eagerly loaded scalar and many-to-one. */
-export function rowFields(meta: EntityMetadata): string[] {
-  return meta.props
-    .filter(
-      (prop) =>
-        prop.persist !== false &&
-        !prop.lazy &&
-        (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE),
-    )
-    .map((prop) => prop.name);
+/** {@link rowFields} per entity's metadata: decided once, read on every statement. */
+const ROW_FIELDS = new WeakMap<EntityMetadata, readonly string[]>();
+
+/** The properties a whole row holds: every persisted, eagerly loaded scalar and many-to-one. */
+export function rowFields(meta: EntityMetadata): readonly string[] {
+  let fields = ROW_FIELDS.get(meta);
+  if (!fields) {
+    fields = meta.props
+      .filter(
+        (prop) =>
+          prop.persist !== false &&
+          !prop.lazy &&
+          (prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE),
+      )
+      .map((prop) => prop.name);
+    ROW_FIELDS.set(meta, fields);
+  }
+  return fields;
 }
 
 /**
- * A query builder over `entity` in `em`'s visibility mode, selecting the row's fields. Finish it
- * with {@link readRows}, which applies the soft-delete filter (with the filter parameters `em`
- * carries), so the filter stays the one statement of what is visible.
+ * A query builder over `entity` in `em`'s visibility mode, selecting the row's fields (all of
+ * {@link rowFields}, or those `fields` names for it). Finish it with {@link readRows}, which
+ * applies the soft-delete filter (with the filter parameters `em` carries), so the filter stays
+ * the one statement of what is visible.
  */
-export function rowQuery<E extends object>(em: EntityManager, entity: EntityName<E>, alias = 'r') {
+export function rowQuery<E extends object>(
+  em: EntityManager,
+  entity: EntityName<E>,
+  alias = 'r',
+  fields: (meta: EntityMetadata) => readonly string[] = rowFields,
+) {
   const qb = (
     em as unknown as { createQueryBuilder(e: unknown, a: string): QueryBuilder<E> }
   ).createQueryBuilder(entity, alias);
   const meta = em.getMetadata().get(entity as never) as EntityMetadata;
-  return qb.select(rowFields(meta) as never) as unknown as QueryBuilder<E>;
+  return qb.select(fields(meta) as never) as unknown as QueryBuilder<E>;
 }
 
 /** Runs a {@link rowQuery} through the filters and returns tagged plain rows. */

@@ -161,7 +161,16 @@ export async function listAuditEvents(
     if (!parsed) throw BadUserInputError.invalidId();
     where = { batchId: { $in: await batchesCovering(scope.em, `${parsed.type}:${parsed.id}`) } };
   }
-  const rows = await findPage(scope.em, AuditEvent, where, page, 'desc', scope.visibility, scope.loaders.run);
+  const rows = await findPage(
+    scope.em,
+    AuditEvent,
+    where,
+    page,
+    'desc',
+    scope.visibility,
+    scope.loaders.run,
+    scope.fields,
+  );
   return buildConnection(
     rows,
     page,

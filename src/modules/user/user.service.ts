@@ -27,7 +27,7 @@ export const USER_UNIQUE_FIELDS = {
 
 /** Finds a user by username, ignoring case, as the scope sees users. */
 export async function findUserByUsername(scope: ReadScope, username: string): Promise<UserRow | null> {
-  const qb = rowQuery(scope.em, User)
+  const qb = rowQuery(scope.em, User, 'r', scope.fields)
     .where({ [sql.lower('username')]: username.trim().toLowerCase() } as never)
     .limit(1);
   const [row] = await readRows(qb, 'User', scope.visibility);

@@ -1,0 +1,174 @@
+import { type EntityMetadata, type MetadataStorage, ReferenceKind } from '@mikro-orm/core';
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  getNamedType,
+  isAbstractType,
+  isCompositeType,
+  isObjectType,
+  isUnionType,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { rowFields } from './rows.js';
+import { TOMBSTONE_PROPERTIES } from './tombstone.properties.js';
+
+/**
+ * The properties reads select, per entity class name, for one operation. An entity it does not
+ * name is read whole ({@link rowFields}).
+ */
+export type RowProjection = ReadonlyMap<string, readonly string[]>;
+
+/** How GraphQL fields relate to entity properties, beyond "a field reads the column of its name". */
+export interface RowProjectionOptions {
+  /** The entity class behind a GraphQL object type; default: the entity of the same name, if any. */
+  entityOfType?: (typeName: string) => string | undefined;
+  /**
+   * Properties a field's resolver reads besides the one of its own name, by `Type.field`: e.g.
+   * `{ 'User.avatarUrl': ['email'] }` for an avatar computed from the email.
+   */
+  reads?: Readonly<Record<string, readonly string[]>>;
+  /** Properties every read selects whatever the operation asks, e.g. the keyset's `createdAt`. */
+  alwaysRead?: readonly string[];
+}
+
+/** What one entity's rows may leave out, and what keeps each such property in. */
+interface Prunable {
+  /** The entity's whole row ({@link rowFields}), in order. */
+  all: readonly string[];
+  /** Per prunable property, the `Type.field` coordinates whose selection keeps it. */
+  keptBy: Map<string, readonly string[]>;
+}
+
+/**
+ * Plans which columns an operation's reads select, the way PostGraphile selects only what a query
+ * asks for: a property that a GraphQL field of the same name exposes is read only when the
+ * operation selects that field somewhere (on its type, through an interface or a fragment), or a
+ * field that {@link RowProjectionOptions.reads declares} it. Everything else is always read: the
+ * primary key, every parent's key (to-one fields, batching), the tombstone properties (the
+ * auditors' fields, the trash), {@link RowProjectionOptions.alwaysRead} (cursors), and any
+ * property no field of that name exposes (a resolver or service may read it). The plan is one set per entity for the whole operation, so
+ * every field that loads an entity still shares one statement per level.
+ *
+ * Plans are cached per parsed operation (Apollo Server keeps parsed documents), so one costs a
+ * walk of the document the first time only.
+ *
+ * @returns the planner: an operation and its document's fragments in, a projection out
+ */
+export function rowProjections(
+  schema: GraphQLSchema,
+  metadata: MetadataStorage,
+  options: RowProjectionOptions = {},
+): (operation: OperationDefinitionNode, document: DocumentNode) => RowProjection {
+  const entityOf =
+    options.entityOfType ?? ((name: string) => (metadata.getByClassName(name, false) ? name : undefined));
+  const prunable = new Map<string, Prunable>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const className = entityOf(type.name);
+    const meta = className ? metadata.getByClassName(className, false) : undefined;
+    if (!meta) continue;
+    let entry = prunable.get(meta.className);
+    if (!entry) {
+      entry = { all: rowFields(meta), keptBy: new Map() };
+      for (const name of entry.all) {
+        if (mayPrune(meta, name) && !options.alwaysRead?.includes(name)) entry.keptBy.set(name, []);
+      }
+      prunable.set(meta.className, entry);
+    }
+    const fields = type.getFields();
+    for (const [name, keptBy] of entry.keptBy) {
+      // A property no field of this type exposes may be read by any of its resolvers: kept.
+      if (!fields[name]) entry.keptBy.delete(name);
+      else entry.keptBy.set(name, [...keptBy, `${type.name}.${name}`]);
+    }
+  }
+  for (const [coordinate, properties] of Object.entries(options.reads ?? {})) {
+    const className = entityOf(coordinate.split('.')[0] as string);
+    const entry = className ? prunable.get(className) : undefined;
+    for (const name of properties) {
+      const keptBy = entry?.keptBy.get(name);
+      if (keptBy) entry?.keptBy.set(name, [...keptBy, coordinate]);
+    }
+  }
+
+  const plans = new WeakMap<OperationDefinitionNode, RowProjection>();
+  return (operation, document) => {
+    let plan = plans.get(operation);
+    if (!plan) {
+      const selected = selectedFields(schema, operation, document);
+      const projection = new Map<string, readonly string[]>();
+      for (const [className, { all, keptBy }] of prunable) {
+        const kept = all.filter((name) => {
+          const coordinates = keptBy.get(name);
+          return coordinates === undefined || coordinates.some((c) => selected.has(c));
+        });
+        if (kept.length < all.length) projection.set(className, kept);
+      }
+      plan = projection;
+      plans.set(operation, plan);
+    }
+    return plan;
+  };
+}
+
+/** Whether `name` is a plain column that only its own field reads (see {@link rowProjections}). */
+function mayPrune(meta: EntityMetadata, name: string): boolean {
+  const prop = meta.properties[name as never] as EntityMetadata['props'][number] | undefined;
+  return (
+    prop !== undefined &&
+    prop.kind === ReferenceKind.SCALAR &&
+    !prop.primary &&
+    !(TOMBSTONE_PROPERTIES as readonly string[]).includes(name)
+  );
+}
+
+/**
+ * Every `Type.field` an operation may resolve, on object types: a field selected on an interface
+ * or union counts for each of its object types. `@skip`/`@include` are ignored (a superset).
+ */
+function selectedFields(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+): Set<string> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const selected = new Set<string>();
+  // A fragment walked once on a type adds nothing the second time.
+  const walked = new Set<string>();
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (name.startsWith('__')) continue;
+        const objects: readonly GraphQLObjectType[] = isAbstractType(parent)
+          ? schema.getPossibleTypes(parent)
+          : [parent];
+        for (const object of objects) selected.add(`${object.name}.${name}`);
+        const field = isUnionType(parent) ? undefined : parent.getFields()[name];
+        const child = field ? getNamedType(field.type) : undefined;
+        if (selection.selectionSet && child && isCompositeType(child)) walk(selection.selectionSet, child);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        if (type && isCompositeType(type)) walk(selection.selectionSet, type);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        const type = fragment && schema.getType(fragment.typeCondition.name.value);
+        const key = `${selection.name.value}@${type?.name}`;
+        if (!fragment || !type || !isCompositeType(type) || walked.has(key)) continue;
+        walked.add(key);
+        walk(fragment.selectionSet, type);
+      }
+    }
+  };
+  const root = schema.getRootType(operation.operation);
+  if (root) walk(operation.selectionSet, root);
+  return selected;
+}
