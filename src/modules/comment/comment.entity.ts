@@ -24,6 +24,12 @@ const CommentSchema = defineEntity({
       properties: [parent, 'createdAt', 'id'] as ('post' | 'parent' | 'author' | 'createdAt' | 'id')[],
       where: { deletedAt: null },
     })),
+    // A post's top-level comments (`Post.comments`) without the replies the index above holds.
+    {
+      name: 'comment_live_top_level_post_id_created_at_id_index',
+      properties: ['post', 'createdAt', 'id'],
+      where: { deletedAt: null, parent: null },
+    },
     { name: 'comment_trash_index', properties: ['deletedAt'], where: { deletedAt: { $ne: null } } },
   ],
 });
