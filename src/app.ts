@@ -40,7 +40,6 @@ import {
   type RowProjection,
   rowProjections,
   type SoftDelete,
-  softDeleteTypes,
 } from './soft-delete/index.js';
 import { createSoftDelete } from './soft-delete.setup.js';
 
@@ -115,10 +114,7 @@ export async function startApp(
     const httpServer = createServer();
     // Reads select what an operation can show: the soft-deletable types' columns that only their
     // own fields read are left out when unasked; cursors always need `createdAt`.
-    const projection = rowProjections(schema, ready.getMetadata(), {
-      entityOfType: (name) => softDeleteTypes(schema).types[name]?.entity,
-      alwaysRead: KEYSET_PROPERTIES,
-    });
+    const projection = rowProjections(schema, ready.getMetadata(), { alwaysRead: KEYSET_PROPERTIES });
     const apollo = createApollo(config, schema, httpServer, log, projection);
     await apollo.start();
     const verifyToken = createTokenVerifier(config.token);

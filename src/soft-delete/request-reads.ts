@@ -52,6 +52,8 @@ export const READ_SCOPE = Symbol('tombstone.readScope');
 export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> implements ScopeResolver {
   readonly #scopes = new Map<Visibility, ReadScope<TLoaders, TEm>>();
   #projection: RowProjection | undefined;
+  /** Whether an operation has set the projection (a second one that differs clears it). */
+  #projected = false;
 
   /** What reads select now: the operation's projection once set, whole rows before. */
   readonly fields: RowFields = (meta) => this.#projection?.get(meta.className) ?? rowFields(meta);
@@ -75,6 +77,14 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
    * (the viewer) are whole, a superset.
    */
   project(projection: RowProjection): void {
+    if (this.#projected && this.#projection !== projection) {
+      // Several operations share this request (batched HTTP requests): rows cached for one would
+      // lack columns another reads. Whole rows from fresh loaders serve them all.
+      this.#projection = undefined;
+      this.#scopes.clear();
+      return;
+    }
+    this.#projected = true;
     this.#projection = projection;
   }
 

@@ -8,6 +8,7 @@ import {
   getNamedType,
   isAbstractType,
   isCompositeType,
+  isInterfaceType,
   isObjectType,
   isUnionType,
   Kind,
@@ -15,6 +16,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { rowFields } from './rows.js';
+import { softDeleteTypes } from './soft-delete.directive.js';
 import { TOMBSTONE_PROPERTIES } from './tombstone.properties.js';
 
 /**
@@ -25,15 +27,21 @@ export type RowProjection = ReadonlyMap<string, readonly string[]>;
 
 /** How GraphQL fields relate to entity properties, beyond "a field reads the column of its name". */
 export interface RowProjectionOptions {
-  /** The entity class behind a GraphQL object type; default: the entity of the same name, if any. */
+  /**
+   * The entity class behind a GraphQL object type, for the types whose rows may be read in part;
+   * default: the `@softDelete` types' entities. Rows of any other entity are read whole.
+   */
   entityOfType?: (typeName: string) => string | undefined;
   /**
-   * Properties a field's resolver reads besides the one of its own name, by `Type.field`: e.g.
-   * `{ 'User.avatarUrl': ['email'] }` for an avatar computed from the email.
+   * Properties a field's resolver reads besides the one of its own name, by `Type.field`: a list
+   * of properties of that type's entity (`{ 'User.avatarUrl': ['email'] }`), or, for a field of a
+   * type without an entity of its own (an edge, a payload), lists per entity type
+   * (`{ 'TombstoneEdge.label': { Post: ['title'] } }`). A field of an interface counts for each
+   * of its object types. Unknown types, fields, entities or properties fail at startup.
    */
-  reads?: Readonly<Record<string, readonly string[]>>;
-  /** Properties every read selects whatever the operation asks, e.g. the keyset's `createdAt`. */
-  alwaysRead?: readonly string[];
+  reads?: Readonly<Record<string, readonly string[] | Readonly<Record<string, readonly string[]>>>>;
+  /** Properties every read selects whatever the operation asks: what cursors are made of. */
+  alwaysRead: readonly string[];
 }
 
 /** What one entity's rows may leave out, and what keeps each such property in. */
@@ -62,10 +70,9 @@ interface Prunable {
 export function rowProjections(
   schema: GraphQLSchema,
   metadata: MetadataStorage,
-  options: RowProjectionOptions = {},
+  options: RowProjectionOptions,
 ): (operation: OperationDefinitionNode, document: DocumentNode) => RowProjection {
-  const entityOf =
-    options.entityOfType ?? ((name: string) => (metadata.getByClassName(name, false) ? name : undefined));
+  const entityOf = options.entityOfType ?? ((name: string) => softDeleteTypes(schema).types[name]?.entity);
   const prunable = new Map<string, Prunable>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -76,7 +83,7 @@ export function rowProjections(
     if (!entry) {
       entry = { all: rowFields(meta), keptBy: new Map() };
       for (const name of entry.all) {
-        if (mayPrune(meta, name) && !options.alwaysRead?.includes(name)) entry.keptBy.set(name, []);
+        if (mayPrune(meta, name) && !options.alwaysRead.includes(name)) entry.keptBy.set(name, []);
       }
       prunable.set(meta.className, entry);
     }
@@ -87,12 +94,32 @@ export function rowProjections(
       else entry.keptBy.set(name, [...keptBy, `${type.name}.${name}`]);
     }
   }
-  for (const [coordinate, properties] of Object.entries(options.reads ?? {})) {
-    const className = entityOf(coordinate.split('.')[0] as string);
-    const entry = className ? prunable.get(className) : undefined;
-    for (const name of properties) {
-      const keptBy = entry?.keptBy.get(name);
-      if (keptBy) entry?.keptBy.set(name, [...keptBy, coordinate]);
+  for (const [coordinate, declared] of Object.entries(options.reads ?? {})) {
+    const [typeName = '', fieldName = ''] = coordinate.split('.');
+    const type = schema.getType(typeName);
+    if (!(isObjectType(type) || isInterfaceType(type)) || !type.getFields()[fieldName])
+      throw new Error(`rowProjections: "${coordinate}" in \`reads\` is no field of the schema.`);
+    // Selections are recorded on object types: an interface's field is each implementation's.
+    const coordinates = (isObjectType(type) ? [type] : schema.getPossibleTypes(type)).map(
+      (object) => `${object.name}.${fieldName}`,
+    );
+    const perType: Readonly<Record<string, readonly string[]>> = Array.isArray(declared)
+      ? { [typeName]: declared as readonly string[] }
+      : (declared as Readonly<Record<string, readonly string[]>>);
+    for (const [owner, properties] of Object.entries(perType)) {
+      const className = entityOf(owner);
+      const meta = className ? metadata.getByClassName(className, false) : undefined;
+      if (!meta)
+        throw new Error(`rowProjections: \`reads\` of "${coordinate}" names ${owner}, which has no entity.`);
+      const entry = prunable.get(meta.className);
+      for (const name of properties) {
+        if (!meta.properties[name as never])
+          throw new Error(
+            `rowProjections: \`reads\` of "${coordinate}" names ${owner}.${name}, which does not exist.`,
+          );
+        const keptBy = entry?.keptBy.get(name);
+        if (keptBy) entry?.keptBy.set(name, [...keptBy, ...coordinates]);
+      }
     }
   }
 

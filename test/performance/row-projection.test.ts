@@ -1,8 +1,14 @@
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graphql/global-id.js';
+import { Post } from '../../src/modules/post/post.entity.js';
 import { buildSchema } from '../../src/schema.js';
-import { rowProjections, softDeleteTypes } from '../../src/soft-delete/index.js';
+import {
+  RequestReads,
+  type RowProjectionOptions,
+  rowFields,
+  rowProjections,
+} from '../../src/soft-delete/index.js';
 import { fixtures, minute } from '../support/fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -114,10 +120,9 @@ describe('columns a read selects', () => {
 
 describe('the projection planner', () => {
   const schema = buildSchema();
-  const plan = (query: string, reads?: Record<string, string[]>) => {
+  const plan = (query: string, reads?: RowProjectionOptions['reads']) => {
     const document = parse(query);
     const planner = rowProjections(schema, t.app.orm.getMetadata(), {
-      entityOfType: (name) => softDeleteTypes(schema).types[name]?.entity,
       alwaysRead: ['createdAt'],
       ...(reads ? { reads } : {}),
     });
@@ -131,13 +136,46 @@ describe('the projection planner', () => {
     );
     // Nothing is asked of comments: every column that only its own field reads is left out.
     expect(plan('{ users { nodes { username } } }').get('Comment')).not.toContain('body');
-    // Nothing is left out of an entity without a GraphQL type of its own.
+    // Only the @softDelete types' rows are read in part: the audit log's are read whole.
     expect(plan('{ users { nodes { username } } }').has('AuditEvent')).toBe(false);
+    // A field of a type without an entity (an edge) names the entity it reads; an interface's
+    // field counts for every type that implements it.
+    expect(
+      plan('{ trash { edges { cursor } } }', { 'TombstoneEdge.cursor': { Post: ['title'] } }).get('Post'),
+    ).toContain('title');
+    expect(
+      plan('{ node(id: "x") { id } }', { 'Node.id': { Post: ['body'], User: ['bio'] } }).get('User'),
+    ).toContain('bio');
+    expect(plan('{ node(id: "x") { id } }').get('User')).not.toContain('bio');
+  });
+
+  it('refuses, at startup, a declaration that names what does not exist', () => {
+    const options = (reads: RowProjectionOptions['reads']) => () =>
+      rowProjections(schema, t.app.orm.getMetadata(), { alwaysRead: [], ...(reads ? { reads } : {}) });
+    expect(options({ 'User.nope': ['email'] })).toThrow(/no field of the schema/);
+    expect(options({ 'Nope.id': ['email'] })).toThrow(/no field of the schema/);
+    expect(options({ 'User.username': ['emial'] })).toThrow(/User.emial, which does not exist/);
+    expect(options({ 'TombstoneEdge.cursor': ['title'] })).toThrow(/TombstoneEdge, which has no entity/);
+  });
+
+  it('falls back to whole rows from fresh loaders when two operations share one request', () => {
+    const reads = new RequestReads(t.app.orm.em.fork(), t.app.softDelete, () => ({}));
+    const meta = t.app.orm.getMetadata().get(Post);
+    const titles = plan('{ posts { nodes { title } } }');
+    const bodies = plan('{ posts { nodes { body } } }');
+    reads.project(titles);
+    const first = reads.scope('live');
+    expect(reads.fields(meta)).not.toContain('body');
+    reads.project(titles);
+    expect(reads.scope('live')).toBe(first);
+    reads.project(bodies);
+    expect(reads.fields(meta)).toEqual(rowFields(meta));
+    expect(reads.scope('live')).not.toBe(first);
   });
 
   it('plans once per parsed operation', () => {
     const document = parse('{ posts { nodes { title } } }');
-    const planner = rowProjections(schema, t.app.orm.getMetadata());
+    const planner = rowProjections(schema, t.app.orm.getMetadata(), { alwaysRead: [] });
     const operation = document.definitions[0] as never;
     expect(planner(operation, document)).toBe(planner(operation, document));
   });
