@@ -130,6 +130,29 @@ describe('bearer tokens', () => {
     }
   });
 
+  it('stops accepting a remembered token the moment it expires, and remembers no refused one', async () => {
+    const verify = createTokenVerifier({ secret: TEST_SECRET });
+    const sub = toGlobalId('User', userId);
+    // Expires at the next whole second but one: verified (and remembered) now, refused after.
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const token = await sign({ sub, scope: 'audit:read' }, TEST_SECRET, exp);
+    await expect(verify(`Bearer ${token}`)).resolves.toEqual({ sub, scopes: ['audit:read'] });
+    await expect(verify(`Bearer ${token}`)).resolves.toEqual({ sub, scopes: ['audit:read'] });
+    // Another token of the same user gets its own claims, not the remembered ones.
+    const other = await sign({ sub, scope: 'content:moderate' }, TEST_SECRET);
+    await expect(verify(`Bearer ${other}`)).resolves.toEqual({ sub, scopes: ['content:moderate'] });
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+    await expect(verify(`Bearer ${token}`)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    // A forged token is refused every time, however often it is sent.
+    const forged = await sign({ sub }, 'another-secret-0123456789abcdef-0123');
+    for (let i = 0; i < 3; i++)
+      await expect(verify(`Bearer ${forged}`)).rejects.toMatchObject({
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
+  });
+
   it('reads scopes from the space-separated scope claim', async () => {
     // Scopes gate nothing yet in this schema; the token must still be accepted with them.
     const res = await t.gql(
