@@ -40,6 +40,8 @@ const VERIFIED_CACHE_SIZE = 10_000;
  * a token signed with a key an identity provider has since withdrawn from its JWKS still passes.
  */
 const VERIFIED_CACHE_SECONDS = 60;
+/** Longest token remembered, in characters: the cache's memory stays bounded (10,000 × 4 KB). */
+const VERIFIED_CACHE_MAX_TOKEN = 4_096;
 
 /**
  * Builds a verifier for `Authorization: Bearer <JWT>` header values.
@@ -97,11 +99,13 @@ export function createTokenVerifier(config: TokenConfig): TokenVerifier {
       scopes: Object.freeze(scope.split(' ').filter(Boolean)),
     });
     // jose refuses a token once `now >= exp`; the cache stops trusting it at the same instant.
-    verified.set(token, {
-      claims,
-      until: Math.min(payload.exp as number, Date.now() / 1000 + VERIFIED_CACHE_SECONDS),
-    });
-    if (verified.size > VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+    if (token.length <= VERIFIED_CACHE_MAX_TOKEN) {
+      verified.set(token, {
+        claims,
+        until: Math.min(payload.exp as number, Date.now() / 1000 + VERIFIED_CACHE_SECONDS),
+      });
+      if (verified.size > VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+    }
     return claims;
   };
 }
