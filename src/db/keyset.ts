@@ -24,24 +24,31 @@ export const KEYSET_PROPERTIES = ['createdAt', 'id'] as const;
 /** `asc`: oldest first; `desc`: newest first. Ties on `createdAt` are broken by `id` the same way. */
 export type KeysetDirection = 'asc' | 'desc';
 
+/** What a page is read through: a read scope's entity manager, mode, columns and runner. */
+export interface PageReader {
+  em: EntityManager;
+  visibility: Visibility;
+  fields: RowFields;
+  loaders: { run: StatementRunner };
+}
+
 /**
- * Fetches one page of `entity` rows matching `where`, as plain rows tagged with `visibility`,
- * ordered by `(createdAt, id)` in `direction`, starting strictly after the page's cursor, through
- * `em`'s soft-delete filter. Returns up to `page.first + 1` rows (see `buildConnection`); none at
- * all, without a query, when `first` is 0. A whole table's first page runs through `run` (the
- * scope's runner: prepared, see `preparedStatements`). Rows hold the properties `fields` names.
+ * Fetches one page of `entity` rows matching `where`, as plain rows tagged with the scope's
+ * visibility, ordered by `(createdAt, id)` in `direction`, starting strictly after the page's
+ * cursor, through the scope's soft-delete filter. Returns up to `page.first + 1` rows (see
+ * `buildConnection`); none at all, without a query, when `first` is 0. A whole table's first page
+ * runs through the scope's runner (prepared, see `preparedStatements`). Rows hold the properties
+ * the scope's `fields` names.
  */
 export async function findPage<T extends KeysetRow>(
-  em: EntityManager,
+  scope: PageReader,
   entity: new (...args: never[]) => T,
   where: FilterQuery<T>,
   page: Page,
   direction: KeysetDirection,
-  visibility: Visibility,
-  run: StatementRunner,
-  fields: RowFields,
 ): Promise<Row<T>[]> {
   if (page.first === 0) return [];
+  const { em, visibility, fields } = scope;
   const meta = em.getMetadata().get(entity);
   const className = meta.className;
   const selected = fields(meta);
@@ -61,7 +68,7 @@ export async function findPage<T extends KeysetRow>(
     `${className} first ${page.first} ${direction}: ${selected.join(',')}`,
     build,
   );
-  return mapRows(em, entity, await run(em, { sql, params }), visibility) as unknown as Row<T>[];
+  return mapRows(em, entity, await scope.loaders.run(em, { sql, params }), visibility) as unknown as Row<T>[];
 }
 
 /** The condition "strictly after `after`" in `(createdAt, id)` order. */

@@ -32,16 +32,7 @@ export async function rootConnection<T extends KeysetRow>(
   page: Page,
   direction: KeysetDirection,
 ): Promise<Connection<Row<T>>> {
-  const rows = await findPage(
-    scope.em,
-    entity,
-    {},
-    page,
-    direction,
-    scope.visibility,
-    scope.loaders.run,
-    scope.fields,
-  );
+  const rows = await findPage(scope, entity, {}, page, direction);
   return buildConnection(
     rows,
     page,

@@ -161,16 +161,7 @@ export async function listAuditEvents(
     if (!parsed) throw BadUserInputError.invalidId();
     where = { batchId: { $in: await batchesCovering(scope.em, `${parsed.type}:${parsed.id}`) } };
   }
-  const rows = await findPage(
-    scope.em,
-    AuditEvent,
-    where,
-    page,
-    'desc',
-    scope.visibility,
-    scope.loaders.run,
-    scope.fields,
-  );
+  const rows = await findPage(scope, AuditEvent, where, page, 'desc');
   return buildConnection(
     rows,
     page,
