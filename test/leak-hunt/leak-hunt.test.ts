@@ -201,7 +201,11 @@ async function walk(s: Scenario, oracle: Oracle, users: number[], ids: { Post: n
   const close = list.type === 'Query' ? '' : ' }';
   const seen: number[] = [];
   let after: string | null = null;
-  for (let pages = 0; pages < 500; pages++) {
+  // Enough pages for the whole list and two more (rows accumulate across the property's runs, so
+  // a fixed cap would end a one-row-per-page walk early), yet bounded if hasNextPage never ends.
+  const maxPages =
+    Math.ceil((oracle.list(list.type, list.id, list.field) as number[]).length / s.walk.pageSize) + 2;
+  for (let pages = 0; pages < maxPages; pages++) {
     const res: GqlResponse = await gql(
       `query($first: Int, $after: String) { ${list.query} { totalCount nodes { id } pageInfo { hasNextPage endCursor } }${close} }`,
       { first: s.walk.pageSize, after },
