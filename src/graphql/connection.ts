@@ -48,7 +48,8 @@ export interface Connection<TNode = unknown> {
   /** Built only when the client selects them: a cursor per row costs an encoding each. */
   edges: () => Edge<TNode>[] | Promise<Edge<TNode>[]>;
   nodes: TNode[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** Built only when the client selects it: its `endCursor` costs an encoding. */
+  pageInfo: () => { hasNextPage: boolean; endCursor: string | null };
   /** Resolved only when the client selects it, so unselected counts cost no query. */
   totalCount: () => Promise<number> | number;
 }
@@ -105,7 +106,10 @@ export function buildConnection<TRow, TNode, TKey = CursorKey>(
       return edges;
     },
     nodes: pageRows.map(nodeOf),
-    pageInfo: { hasNextPage: rows.length > page.first, endCursor: last === undefined ? null : cursor(last) },
+    pageInfo: () => ({
+      hasNextPage: rows.length > page.first,
+      endCursor: last === undefined ? null : cursor(last),
+    }),
     totalCount,
   };
 }
@@ -113,11 +117,13 @@ export function buildConnection<TRow, TNode, TKey = CursorKey>(
 /**
  * Resolvers every connection type shares. The compiled executor reads a property as it is, where
  * graphql-js's default resolver also calls functions and awaits promises: `totalCount` is a
- * function (so an unselected count costs no query) and so is `edges` (so unselected cursors cost
- * no encoding), and `nodes` may still be loading (follows look their users up after the page).
+ * function (so an unselected count costs no query) and so are `edges` and `pageInfo` (so
+ * unselected cursors cost no encoding), and `nodes` may still be loading (follows look their
+ * users up after the page).
  */
 export const connectionResolvers = {
   totalCount: (connection: Connection) => connection.totalCount(),
   nodes: (connection: Connection) => connection.nodes,
   edges: (connection: Connection) => connection.edges(),
+  pageInfo: (connection: Connection) => connection.pageInfo(),
 };

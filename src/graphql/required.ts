@@ -9,10 +9,11 @@ export function required<T>(value: T | null | undefined, type: string): T {
 }
 
 /** Loads a to-one relation the schema declares non-null, through its loader (see {@link required}). */
-export async function loadRequired<K, T>(
+export function loadRequired<K, T>(
   loader: { load(key: K): Promise<T | null> },
   key: K,
   type: string,
 ): Promise<T> {
-  return required(await loader.load(key), type);
+  // A `then`, not an async function: one promise per row fewer on the hottest to-one fields.
+  return loader.load(key).then((value) => required(value, type));
 }

@@ -135,13 +135,20 @@ function convert(sql: string): Prepared | null {
 /** The parameters as PostgreSQL takes them; `null` when one is not a plain value where expected. */
 function valuesFor(prepared: Prepared, params: readonly unknown[]): unknown[] | null {
   if (params.length !== prepared.lists.length) return null;
+  const values = [...params];
   for (let i = 0; i < params.length; i++) {
     const value = params[i];
     const list = Array.isArray(value);
     if (list !== prepared.lists[i]) return null;
-    if (list ? !(value as unknown[]).every(isPlain) : !isPlain(value)) return null;
+    if (!list) {
+      if (!isPlain(value)) return null;
+    } else if ((value as unknown[]).every(Number.isSafeInteger)) {
+      // A list of ids, the common case, written as PostgreSQL's array literal at once: the
+      // driver would quote and escape each element on its own.
+      values[i] = `{${(value as number[]).join(',')}}`;
+    } else if (!(value as unknown[]).every(isPlain)) return null;
   }
-  return params as unknown[];
+  return values;
 }
 
 function isPlain(value: unknown): boolean {

@@ -137,14 +137,12 @@ export function softDeleteDirective(directiveName = 'softDelete', options: SoftD
   const gate = options.gate ?? '';
   const exempt = options.exempt ?? {};
   // A field with the argument shows what it asks for (the argument is gated before execution);
-  // any other field shows what the row (or connection) it hangs from was read in.
-  const includeDeleted: IncludeDeleted = (source, args, context, info) => {
-    const field = info.parentType.getFields()[info.fieldName];
-    if (field?.args.some((arg) => arg.name === INCLUDE_DELETED_ARGUMENT)) {
-      return args[INCLUDE_DELETED_ARGUMENT] === true;
-    }
-    return options.reads?.(context)?.scopeOf(source).includesDeleted ?? false;
-  };
+  // any other field shows what the row (or connection) it hangs from was read in. Which of the
+  // two a field is, is decided once per field, when the guard is made.
+  const includeDeleted = (field: GraphQLFieldConfig<unknown, unknown>): IncludeDeleted =>
+    field.args && INCLUDE_DELETED_ARGUMENT in field.args
+      ? (_source, args) => args[INCLUDE_DELETED_ARGUMENT] === true
+      : (source, _args, context) => options.reads?.(context)?.scopeOf(source).includesDeleted ?? false;
   return {
     typeDefs: softDeleteDirectiveTypeDefs(directiveName),
     /**
@@ -200,7 +198,7 @@ export function softDeleteDirective(directiveName = 'softDelete', options: SoftD
       };
       const guarded = mapSchema(schema, {
         [MapperKind.OBJECT_FIELD]: (field) =>
-          canBeSoftDeletable(field.type) ? guard(field, includeDeleted) : field,
+          canBeSoftDeletable(field.type) ? guard(field, includeDeleted(field)) : field,
       });
       const extension: SoftDeleteSchemaExtension = { directiveName, countDirectiveName, types, exempt };
       return new GraphQLSchema({
@@ -223,7 +221,8 @@ export function softDeleteCascades(schema: GraphQLSchema): Map<string, CascadeCo
   return new Map(Object.values(softDeleteTypes(schema).types).map((d) => [d.entity, d.cascade]));
 }
 
-type IncludeDeleted = GraphQLFieldResolver<unknown, unknown, Record<string, unknown>, boolean>;
+/** Whether one field's value may hold tombstones, for its source, arguments and context. */
+type IncludeDeleted = (source: unknown, args: Record<string, unknown>, context: unknown) => boolean;
 
 /** Every resolver the guard made: the setup check trusts these, not a flag a later transform keeps. */
 const GUARDS = new WeakSet<object>();
@@ -241,13 +240,17 @@ function guard(
   const nonNull = isNonNullType(field.type);
   const guarded: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
     const value = resolve(source, args, context, info);
-    const check = (resolved: unknown) =>
-      includeDeleted(source, args, context, info)
-        ? resolved
-        : hideTombstones(resolved, nonNull, info.fieldName);
     // Stay synchronous for synchronous resolvers: most guarded fields are plain property reads.
-    return isPromiseLike(value) ? Promise.resolve(value).then(check) : check(value);
+    if (!isPromiseLike(value)) return check(value, source, args, context, info.fieldName);
+    return Promise.resolve(value).then((resolved) => check(resolved, source, args, context, info.fieldName));
   };
+  const check = (
+    value: unknown,
+    source: unknown,
+    args: Record<string, unknown>,
+    context: unknown,
+    name: string,
+  ) => (includeDeleted(source, args, context) ? value : hideTombstones(value, nonNull, name));
   GUARDS.add(guarded);
   return {
     ...field,
