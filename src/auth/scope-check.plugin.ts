@@ -1,9 +1,9 @@
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apollo/server';
-import { type GraphQLSchema, getVariableValues } from 'graphql';
+import { type GraphQLSchema, getVariableValues, type OperationDefinitionNode } from 'graphql';
 import { type CodedError, ForbiddenError, UnauthenticatedError } from '../errors.js';
 import { OperationLimitError } from '../graphql/operation-limit.error.js';
 import { walkOperation } from '../graphql/operation-walker.js';
-import type { CodedErrorHttp } from '../soft-delete/index.js';
+import { type CodedErrorHttp, operationCoordinates } from '../soft-delete/index.js';
 import { type Requirement, ScopeRules, satisfies } from './scope.directives.js';
 import type { Viewer } from './viewer.js';
 
@@ -18,12 +18,17 @@ import type { Viewer } from './viewer.js';
  * UNAUTHENTICATED (HTTP 401, with a `WWW-Authenticate: Bearer` challenge) for an anonymous
  * request, FORBIDDEN (HTTP 403, `Bearer error="insufficient_scope"`) otherwise.
  *
+ * An operation none of whose fields (on any type that may stand where it is selected) nor their
+ * arguments is gated is let through without the walk: whether one is, is decided once per parsed
+ * operation. The query-limits plugin still refuses one too large to walk.
+ *
  * @param viewerOf reads the viewer from the request's context
  */
 export function scopeCheckPlugin<TContext extends object>(
   viewerOf: (context: TContext) => Viewer | null,
 ): ApolloServerPlugin<TContext> {
   const rulesBySchema = new WeakMap<GraphQLSchema, ScopeRules>();
+  const mayBeGated = new WeakMap<OperationDefinitionNode, boolean>();
   return {
     async requestDidStart() {
       return {
@@ -31,6 +36,18 @@ export function scopeCheckPlugin<TContext extends object>(
           // Apollo calls this without an operation when the document names none that matches
           // (several operations and no operationName): execution refuses it, nothing runs.
           if (!operation) return null;
+          let rules = rulesBySchema.get(schema);
+          if (!rules) {
+            rules = new ScopeRules(schema);
+            rulesBySchema.set(schema, rules);
+          }
+          let gated = mayBeGated.get(operation);
+          if (gated === undefined) {
+            const judge = rules;
+            gated = [...operationCoordinates(schema, operation, document)].some((c) => judge.gates(c));
+            mayBeGated.set(operation, gated);
+          }
+          if (!gated) return null;
           const coerced = getVariableValues(
             schema,
             operation.variableDefinitions ?? [],
@@ -38,11 +55,6 @@ export function scopeCheckPlugin<TContext extends object>(
           );
           // Invalid variables are reported by execution with a precise message; nothing runs then.
           if (coerced.errors) return null;
-          let rules = rulesBySchema.get(schema);
-          if (!rules) {
-            rules = new ScopeRules(schema);
-            rulesBySchema.set(schema, rules);
-          }
           const viewer = viewerOf(contextValue);
           const unmet = new Map<string, Requirement>();
           const complete = walkOperation(

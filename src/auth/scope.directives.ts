@@ -109,6 +109,16 @@ export class ScopeRules {
     }
   }
 
+  /**
+   * Whether selecting `Type.field` can have a requirement at all (of its own, of its type, or of
+   * one of its arguments), whatever the arguments' values.
+   */
+  gates(coordinate: string): boolean {
+    return (
+      (this.#fields.get(coordinate)?.length ?? 0) > 0 || (this.#arguments.get(coordinate)?.length ?? 0) > 0
+    );
+  }
+
   /** The requirements of selecting `type.field` with `args`. */
   forSelection(typeName: string, fieldName: string, args: Record<string, unknown>): Requirement[] {
     const key = `${typeName}.${fieldName}`;

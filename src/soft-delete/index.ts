@@ -14,6 +14,7 @@ export {
   invariantViolations,
   LIVE_CHILDREN_SQLSTATE,
 } from './invariant.sql.js';
+export { operationCoordinates } from './operation-coordinates.js';
 export {
   type AbortOptions,
   plainStatements,

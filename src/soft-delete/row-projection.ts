@@ -1,20 +1,12 @@
 import { type EntityMetadata, type MetadataStorage, ReferenceKind } from '@mikro-orm/core';
 import {
   type DocumentNode,
-  type FragmentDefinitionNode,
-  type GraphQLCompositeType,
-  type GraphQLObjectType,
   type GraphQLSchema,
-  getNamedType,
-  isAbstractType,
-  isCompositeType,
   isInterfaceType,
   isObjectType,
-  isUnionType,
-  Kind,
   type OperationDefinitionNode,
-  type SelectionSetNode,
 } from 'graphql';
+import { operationCoordinates } from './operation-coordinates.js';
 import { rowFields } from './rows.js';
 import { softDeleteTypes } from './soft-delete.directive.js';
 import { TOMBSTONE_PROPERTIES } from './tombstone.properties.js';
@@ -127,7 +119,7 @@ export function rowProjections(
   return (operation, document) => {
     let plan = plans.get(operation);
     if (!plan) {
-      const selected = selectedFields(schema, operation, document);
+      const selected = operationCoordinates(schema, operation, document);
       const projection = new Map<string, readonly string[]>();
       for (const [className, { all, keptBy }] of prunable) {
         const kept = all.filter((name) => {
@@ -152,50 +144,4 @@ function mayPrune(meta: EntityMetadata, name: string): boolean {
     !prop.primary &&
     !(TOMBSTONE_PROPERTIES as readonly string[]).includes(name)
   );
-}
-
-/**
- * Every `Type.field` an operation may resolve, on object types: a field selected on an interface
- * or union counts for each of its object types. `@skip`/`@include` are ignored (a superset).
- */
-function selectedFields(
-  schema: GraphQLSchema,
-  operation: OperationDefinitionNode,
-  document: DocumentNode,
-): Set<string> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const selected = new Set<string>();
-  // A fragment walked once on a type adds nothing the second time.
-  const walked = new Set<string>();
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType) => {
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value;
-        if (name.startsWith('__')) continue;
-        const objects: readonly GraphQLObjectType[] = isAbstractType(parent)
-          ? schema.getPossibleTypes(parent)
-          : [parent];
-        for (const object of objects) selected.add(`${object.name}.${name}`);
-        const field = isUnionType(parent) ? undefined : parent.getFields()[name];
-        const child = field ? getNamedType(field.type) : undefined;
-        if (selection.selectionSet && child && isCompositeType(child)) walk(selection.selectionSet, child);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        if (type && isCompositeType(type)) walk(selection.selectionSet, type);
-      } else {
-        const fragment = fragments.get(selection.name.value);
-        const type = fragment && schema.getType(fragment.typeCondition.name.value);
-        const key = `${selection.name.value}@${type?.name}`;
-        if (!fragment || !type || !isCompositeType(type) || walked.has(key)) continue;
-        walked.add(key);
-        walk(fragment.selectionSet, type);
-      }
-    }
-  };
-  const root = schema.getRootType(operation.operation);
-  if (root) walk(operation.selectionSet, root);
-  return selected;
 }
