@@ -104,7 +104,7 @@ export class ListLoaders {
         .addSelect(
           raw(
             `row_number() over (${partition} order by ${column('createdAt')} ${dir}, ${column('id')} ${dir}) as "__rn"${
-              page.after ? '' : `, count(*) over (${partition}) as "__total"`
+              page.after ? '' : `, count(*) over (${partition})::int as "__total"`
             }`,
           ),
         )
@@ -121,8 +121,16 @@ export class ListLoaders {
           build,
           parents,
         );
+    // The row's columns and the count come back; the row number only cuts and orders (bigints
+    // arrive as text, one string per row for nothing).
+    const output = [
+      ...selected.flatMap((name) => meta.properties[name as never]?.fieldNames ?? []),
+      ...(page.after ? [] : ['__total']),
+    ]
+      .map((name) => `"page"."${name}"`)
+      .join(', ');
     const raws = await this.run(this.em, {
-      sql: `select * from (${sql}) as "page" where "page"."__rn" <= ? order by "page"."__rn"`,
+      sql: `select ${output} from (${sql}) as "page" where "page"."__rn" <= ? order by "page"."__rn"`,
       params: [...params, page.first + 1],
     });
     const byParent = new Map<number, Row<T>[]>(parents.map((id) => [id, []]));
@@ -150,7 +158,7 @@ export class ListLoaders {
       (ids) =>
         this.em
           .createQueryBuilder(spec.entity, 'row')
-          .select([raw(`${column} as parent`), raw('count(*) as count')])
+          .select([raw(`${column} as parent`), raw('count(*)::int as count')])
           .where(`${column} in (?)`, [ids])
           .andWhere((spec.where ?? {}) as never)
           .groupBy(raw(column)),
