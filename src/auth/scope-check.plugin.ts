@@ -29,6 +29,14 @@ export function scopeCheckPlugin<TContext extends object>(
 ): ApolloServerPlugin<TContext> {
   const rulesBySchema = new WeakMap<GraphQLSchema, ScopeRules>();
   const mayBeGated = new WeakMap<OperationDefinitionNode, boolean>();
+  const rulesFor = (schema: GraphQLSchema): ScopeRules => {
+    let rules = rulesBySchema.get(schema);
+    if (!rules) {
+      rules = new ScopeRules(schema);
+      rulesBySchema.set(schema, rules);
+    }
+    return rules;
+  };
   return {
     async requestDidStart() {
       return {
@@ -36,15 +44,10 @@ export function scopeCheckPlugin<TContext extends object>(
           // Apollo calls this without an operation when the document names none that matches
           // (several operations and no operationName): execution refuses it, nothing runs.
           if (!operation) return null;
-          let rules = rulesBySchema.get(schema);
-          if (!rules) {
-            rules = new ScopeRules(schema);
-            rulesBySchema.set(schema, rules);
-          }
+          const rules = rulesFor(schema);
           let gated = mayBeGated.get(operation);
           if (gated === undefined) {
-            const judge = rules;
-            gated = [...operationCoordinates(schema, operation, document)].some((c) => judge.gates(c));
+            gated = [...operationCoordinates(schema, operation, document)].some((c) => rules.gates(c));
             mayBeGated.set(operation, gated);
           }
           if (!gated) return null;
@@ -64,7 +67,7 @@ export function scopeCheckPlugin<TContext extends object>(
             coerced.coerced,
             undefined,
             ({ parentType, field, args }) => {
-              for (const requirement of (rules as ScopeRules).forSelection(
+              for (const requirement of rules.forSelection(
                 parentType.name,
                 field.name,
                 args,
