@@ -67,11 +67,7 @@ export function scopeCheckPlugin<TContext extends object>(
             coerced.coerced,
             undefined,
             ({ parentType, field, args }) => {
-              for (const requirement of rules.forSelection(
-                parentType.name,
-                field.name,
-                args,
-              )) {
+              for (const requirement of rules.forSelection(parentType.name, field.name, args)) {
                 if (!viewer || !satisfies(requirement, viewer.scopes))
                   unmet.set(requirement.coordinate, requirement);
               }
