@@ -9,7 +9,7 @@ import {
 import { operationCoordinates } from './operation-coordinates.js';
 import { rowFields } from './rows.js';
 import { softDeleteTypes } from './soft-delete.directive.js';
-import { TOMBSTONE_PROPERTIES } from './tombstone.properties.js';
+import type { TOMBSTONE_PROPERTIES } from './tombstone.properties.js';
 
 /**
  * The properties reads select, per entity class name, for one operation. An entity it does not
@@ -49,9 +49,9 @@ interface Prunable {
  * asks for: a property that a GraphQL field of the same name exposes is read only when the
  * operation selects that field somewhere (on its type, through an interface or a fragment), or a
  * field that {@link RowProjectionOptions.reads declares} it. Everything else is always read: the
- * primary key, every parent's key (to-one fields, batching), the tombstone properties (the
- * auditors' fields, the trash), {@link RowProjectionOptions.alwaysRead} (cursors), and any
- * property no field of that name exposes (a resolver or service may read it). The plan is one set per entity for the whole operation, so
+ * primary key, every parent's key (to-one fields, batching), `deletedAt` (the guard's),
+ * {@link RowProjectionOptions.alwaysRead} (cursors), and any property no field of that name
+ * exposes (a resolver or service may read it). The plan is one set per entity for the whole operation, so
  * every field that loads an entity still shares one statement per level.
  *
  * Plans are cached per parsed operation (Apollo Server keeps parsed documents), so one costs a
@@ -135,13 +135,18 @@ export function rowProjections(
   };
 }
 
-/** Whether `name` is a plain column that only its own field reads (see {@link rowProjections}). */
+/**
+ * Whether `name` is a plain column that only its own field reads (see {@link rowProjections}).
+ * `deletedAt` is never left out: the soft-delete guard reads it on every row it passes. The other
+ * tombstone columns follow the rule like any column: `deletedBy` and `deleteReason` are read when
+ * their fields are selected (an auditor's list that shows neither reads neither, and on a
+ * tombstoned row they are text to decode), and `deleteBatch`, which no field of its name exposes
+ * (the trash reads it), is always read.
+ */
 function mayPrune(meta: EntityMetadata, name: string): boolean {
   const prop = meta.properties[name as never] as EntityMetadata['props'][number] | undefined;
-  return (
-    prop !== undefined &&
-    prop.kind === ReferenceKind.SCALAR &&
-    !prop.primary &&
-    !(TOMBSTONE_PROPERTIES as readonly string[]).includes(name)
-  );
+  return prop !== undefined && prop.kind === ReferenceKind.SCALAR && !prop.primary && name !== GUARD_READS;
 }
+
+/** The tombstone property the guard reads on every row. */
+const GUARD_READS: (typeof TOMBSTONE_PROPERTIES)[number] = 'deletedAt';

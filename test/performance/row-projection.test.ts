@@ -57,6 +57,7 @@ describe('columns a read selects', () => {
       expect(sql).not.toContain('"r"."body"');
       for (const kept of ['id', 'author_id', 'created_at', 'deleted_at', 'delete_batch'])
         expect(sql).toContain(`"r"."${kept}"`);
+      for (const left of ['deleted_by', 'delete_reason']) expect(sql).not.toContain(`"r"."${left}"`);
     }
     expect(of('users').length).toBe(1);
     for (const sql of of('users')) {
@@ -115,6 +116,43 @@ describe('columns a read selects', () => {
     const none = await read('{ users(first: 5) { nodes { username } } }', {}, { userId: bob });
     // The viewer's own lookup (before the operation is known) reads whole rows; the list does not.
     expect(none.of('users').filter((sql) => !sql.includes('"r"."email"')).length).toBe(1);
+  });
+});
+
+describe("an auditor's columns", () => {
+  it('read who deleted a row and why only when asked, and always whether it is deleted', async () => {
+    const f = fixtures(t);
+    const gone = await f.post(bob, 'Regretted', minute(0));
+    const deleted = await t.gql(
+      'mutation($id: ID!) { deletePost(id: $id, reason: "typo") { deletedCount } }',
+      { id: toGlobalId('Post', gone) },
+      { userId: bob },
+    );
+    expect(deleted.errors).toBeUndefined();
+    const auditor = { userId: alice, scopes: ['audit:read'] };
+    const plain = await read(
+      '{ posts(first: 5, includeDeleted: true) { nodes { title isDeleted } } }',
+      {},
+      auditor,
+    );
+    expect(plain.data.posts.nodes.at(-1)).toEqual({ title: 'Regretted', isDeleted: true });
+    for (const sql of plain.of('post')) {
+      expect(sql).toContain('"r"."deleted_at"');
+      for (const left of ['deleted_by', 'delete_reason']) expect(sql).not.toContain(`"r"."${left}"`);
+    }
+    const asked = await read(
+      '{ posts(first: 5, includeDeleted: true) { nodes { title ... on SoftDeletable { deleteReason deletedBy { username } } } } }',
+      {},
+      auditor,
+    );
+    expect(asked.data.posts.nodes.at(-1)).toEqual({
+      title: 'Regretted',
+      deleteReason: 'typo',
+      deletedBy: { username: 'bob' },
+    });
+    for (const sql of asked.of('post')) {
+      for (const kept of ['deleted_by', 'delete_reason']) expect(sql).toContain(`"r"."${kept}"`);
+    }
   });
 });
 
