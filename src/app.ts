@@ -16,11 +16,11 @@ import { createTokenVerifier } from './auth/token.service.js';
 import type { AppConfig } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { openDatabase } from './db/database.js';
-import { KEYSET_PROPERTIES } from './db/keyset.js';
 import { connectionLimits, initORM } from './db/orm.config.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
 import { admissionPlugin } from './graphql/admission.plugin.js';
 import { compiledExecutor } from './graphql/compiled.executor.js';
+import { keysetCursorReads } from './graphql/cursor.reads.js';
 import { documentBoundsRule } from './graphql/document-bounds.rule.js';
 import { createFormatError } from './graphql/format-error.js';
 import { noSubscriptionsPlugin } from './graphql/no-subscriptions.plugin.js';
@@ -40,6 +40,7 @@ import {
   type RowProjection,
   rowProjections,
   type SoftDelete,
+  softDeleteTypes,
 } from './soft-delete/index.js';
 import { createSoftDelete } from './soft-delete.setup.js';
 
@@ -113,8 +114,12 @@ export async function startApp(
     const ready = orm;
     const httpServer = createServer();
     // Reads select what an operation can show: the soft-deletable types' columns that only their
-    // own fields read are left out when unasked; cursors always need `createdAt`.
-    const projection = rowProjections(schema, ready.getMetadata(), { alwaysRead: KEYSET_PROPERTIES });
+    // own fields read are left out when unasked, `createdAt` too unless cursors are shown.
+    const hasEntity = (name: string) => softDeleteTypes(schema).types[name] !== undefined;
+    const projection = rowProjections(schema, ready.getMetadata(), {
+      alwaysRead: [],
+      reads: keysetCursorReads(schema, hasEntity),
+    });
     const apollo = createApollo(config, schema, httpServer, log, projection);
     await apollo.start();
     const verifyToken = createTokenVerifier(config.token);

@@ -44,8 +44,11 @@ async function read(query: string, variables: Record<string, unknown> = {}, as?:
   return { data: res.data as any, of };
 }
 
+/** The columns a statement returns: its text up to the first `from`. */
+const selectList = (sql: string) => sql.slice(0, sql.indexOf(' from '));
+
 describe('columns a read selects', () => {
-  it('leave out what the operation does not ask for, and keep keys, cursors and tombstones', async () => {
+  it('leave out what the operation does not ask for, and keep keys and what the guard reads', async () => {
     const { data, of } = await read('{ posts(first: 5) { nodes { title author { username } } } }');
     expect(data.posts.nodes).toEqual([
       { title: 'Second', author: { username: 'bob' } },
@@ -55,9 +58,11 @@ describe('columns a read selects', () => {
     for (const sql of of('post')) {
       expect(sql).toContain('"r"."title"');
       expect(sql).not.toContain('"r"."body"');
-      for (const kept of ['id', 'author_id', 'created_at', 'deleted_at', 'delete_batch'])
+      for (const kept of ['id', 'author_id', 'deleted_at', 'delete_batch'])
         expect(sql).toContain(`"r"."${kept}"`);
-      for (const left of ['deleted_by', 'delete_reason']) expect(sql).not.toContain(`"r"."${left}"`);
+      // No cursor is shown, so nothing needs the keyset's timestamp (the order is still by it).
+      for (const left of ['created_at', 'deleted_by', 'delete_reason'])
+        expect(selectList(sql)).not.toContain(`"r"."${left}"`);
     }
     expect(of('users').length).toBe(1);
     for (const sql of of('users')) {
@@ -89,6 +94,11 @@ describe('columns a read selects', () => {
   it('page on with cursors when no field asks for createdAt', async () => {
     const first = await read('{ posts(first: 1) { nodes { title } pageInfo { endCursor hasNextPage } } }');
     expect(first.data.posts.nodes).toEqual([{ title: 'Second' }]);
+    for (const sql of first.of('post')) expect(selectList(sql)).toContain('"r"."created_at"');
+    const byEdge = await read('{ posts(first: 1) { edges { cursor node { title } } } }');
+    expect(byEdge.data.posts.edges).toEqual([
+      { cursor: first.data.posts.pageInfo.endCursor, node: { title: 'Second' } },
+    ]);
     const next = await read(`query($after: String) { posts(first: 1, after: $after) { nodes { title } } }`, {
       after: first.data.posts.pageInfo.endCursor,
     });
