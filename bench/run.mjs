@@ -368,6 +368,7 @@ try {
       system,
       workload,
       rps,
+      rpsPerRun: runs.map((r) => r.rps),
       p50: median(runs.map((r) => r.latency.p50)),
       p95: median(runs.map((r) => r.latency.p95)),
       p99: median(runs.map((r) => r.latency.p99)),
@@ -386,10 +387,15 @@ try {
   for (const server of servers)
     for (const row of report.rows)
       if (row.system === server.system) row.peakRssMb = Math.round(peakRssMb(server.child.pid));
+  // A ratio pairs each run of one system with the same run of the other: the systems of a run
+  // follow each other within seconds, while this machine's speed drifts between runs (10–30%), so
+  // the median of the per-run ratios is the steadier figure; the per-run ratios are kept with it.
   const ratio = (a, b, workload) => {
     const x = report.rows.find((r) => r.system === a && r.workload === workload);
     const y = report.rows.find((r) => r.system === b && r.workload === workload);
-    return x && y ? Number((x.rps / y.rps).toFixed(2)) : null;
+    if (!x || !y) return null;
+    const perRun = x.rpsPerRun.map((rps, i) => Number((rps / y.rpsPerRun[i]).toFixed(2)));
+    return { median: median(perRun), perRun };
   };
   report.ratios = Object.fromEntries(
     workloads.map((w) => [
@@ -411,6 +417,11 @@ try {
   await stopDatabase();
 }
 
+/** A ratio as a table cell: its median, then each run's. */
+function ratioCell(ratio) {
+  return ratio ? `${ratio.median.toFixed(2)} (${ratio.perRun.map((x) => x.toFixed(2)).join(', ')})` : 'n/a';
+}
+
 function markdown(report) {
   const f = (x, d = 0) => (x === null || x === undefined ? 'n/a' : Number(x).toFixed(d));
   const lines = [
@@ -424,11 +435,13 @@ function markdown(report) {
         `| ${r.system} | ${r.workload} | ${f(r.rps)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${r.errors} | ${f(r.cpuMsPerRequest, 2)} | ${f(r.statementsPerRequest, 1)} | ${r.fixedRate ? `${f(r.fixedRate.p50)} / ${f(r.fixedRate.p95)} / ${f(r.fixedRate.p99)} ms @ ${r.fixedRate.rate}/s` : 'skipped'} | ${r.peakRssMb} |`,
     ),
     '',
+    'Ratios of req/s: the median of the per-run ratios (each run compares the systems back to back), per-run ratios in parentheses.',
+    '',
     '| workload | ours ÷ feature-off | ours ÷ PostGraphile | ours ÷ hand-written |',
     '| --- | ---: | ---: | ---: |',
     ...Object.entries(report.ratios).map(
       ([w, r]) =>
-        `| ${w} | ${f(r.oursOverOff, 2)} | ${f(r.oursOverPostgraphile, 2)} | ${f(r.oursOverHandwritten, 2)} |`,
+        `| ${w} | ${ratioCell(r.oursOverOff)} | ${ratioCell(r.oursOverPostgraphile)} | ${ratioCell(r.oursOverHandwritten)} |`,
     ),
     '',
   ];
