@@ -117,7 +117,6 @@ export async function startApp(
     // own fields read are left out when unasked, `createdAt` too unless cursors are shown.
     const hasEntity = (name: string) => softDeleteTypes(schema).types[name] !== undefined;
     const projection = rowProjections(schema, ready.getMetadata(), {
-      alwaysRead: [],
       reads: keysetCursorReads(schema, hasEntity),
     });
     const apollo = createApollo(config, schema, httpServer, log, projection);

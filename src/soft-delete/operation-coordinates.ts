@@ -18,7 +18,7 @@ import {
  * too), and on each object type that may stand there, so a field selected on an interface counts
  * for each of its object types. `@skip`/`@include` and argument values are ignored: a superset,
  * computed without variables, so it can be kept per parsed operation. Each named fragment is
- * walked once per type, so fragments spread many times cost no more.
+ * walked once (on its own type condition), so fragments spread many times cost no more.
  */
 export function operationCoordinates(
   schema: GraphQLSchema,
@@ -30,7 +30,7 @@ export function operationCoordinates(
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
   const selected = new Set<string>();
-  // A fragment walked once on a type adds nothing the second time.
+  // A fragment is walked on its own type condition wherever it is spread: once is enough.
   const walked = new Set<string>();
   const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType) => {
     for (const selection of selectionSet.selections) {
@@ -51,9 +51,9 @@ export function operationCoordinates(
       } else {
         const fragment = fragments.get(selection.name.value);
         const type = fragment && schema.getType(fragment.typeCondition.name.value);
-        const key = `${selection.name.value}@${type?.name}`;
-        if (!fragment || !type || !isCompositeType(type) || walked.has(key)) continue;
-        walked.add(key);
+        const name = selection.name.value;
+        if (!fragment || !type || !isCompositeType(type) || walked.has(name)) continue;
+        walked.add(name);
         walk(fragment.selectionSet, type);
       }
     }

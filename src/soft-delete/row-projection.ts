@@ -32,8 +32,12 @@ export interface RowProjectionOptions {
    * of its object types. Unknown types, fields, entities or properties fail at startup.
    */
   reads?: Readonly<Record<string, readonly string[] | Readonly<Record<string, readonly string[]>>>>;
-  /** Properties every read selects whatever the operation asks: what cursors are made of. */
-  alwaysRead: readonly string[];
+  /**
+   * Properties every read selects whatever the operation asks (e.g. what cursors are made of,
+   * when no field can be named that encodes them; otherwise declare them in `reads`).
+   * @default []
+   */
+  alwaysRead?: readonly string[];
 }
 
 /** What one entity's rows may leave out, and what keeps each such property in. */
@@ -50,7 +54,7 @@ interface Prunable {
  * operation selects that field somewhere (on its type, through an interface or a fragment), or a
  * field that {@link RowProjectionOptions.reads declares} it. Everything else is always read: the
  * primary key, every parent's key (to-one fields, batching), `deletedAt` (the guard's),
- * {@link RowProjectionOptions.alwaysRead} (cursors), and any property no field of that name
+ * {@link RowProjectionOptions.alwaysRead}, and any property no field of that name
  * exposes (a resolver or service may read it). The plan is one set per entity for the whole operation, so
  * every field that loads an entity still shares one statement per level.
  *
@@ -75,7 +79,7 @@ export function rowProjections(
     if (!entry) {
       entry = { all: rowFields(meta), keptBy: new Map() };
       for (const name of entry.all) {
-        if (mayPrune(meta, name) && !options.alwaysRead.includes(name)) entry.keptBy.set(name, []);
+        if (mayPrune(meta, name) && !(options.alwaysRead ?? []).includes(name)) entry.keptBy.set(name, []);
       }
       prunable.set(meta.className, entry);
     }
