@@ -46,6 +46,30 @@ describe('prepared read statements', () => {
     expect(prepared).toEqual([{ name, statement: text }]);
   });
 
+  it('look one id up with `= $n`, whose plan PostgreSQL keeps instead of planning every time', async () => {
+    const em = t.app.orm.em.fork();
+    const sql = `select "id", "username" from "users" where "id" in (?) and "username" <> ?`;
+    // PostgreSQL plans a prepared statement's first five executions for their values, then keeps
+    // one plan if it looks no dearer; `= any($1)` always looks dearer for an array of unknown size.
+    for (let i = 0; i < 8; i++) {
+      const params = [[ids[i % ids.length]], 'nobody'];
+      expect(await run(em, { sql, params })).toEqual(await em.execute(sql, params));
+    }
+    expect(await run(em, { sql, params: [ids.slice(0, 2), 'nobody'] })).toHaveLength(2);
+    const plans = async (text: string) =>
+      (await run(em, {
+        sql: 'select "generic_plans"::int as "generic_plans", "custom_plans"::int as "custom_plans" from "pg_prepared_statements" where "name" = ?',
+        params: [preparedStatementName(text)],
+      })) as { generic_plans: number; custom_plans: number }[];
+    const single = await plans(`select "id", "username" from "users" where "id" = $1 and "username" <> $2`);
+    expect(single).toEqual([{ generic_plans: expect.any(Number), custom_plans: 5 }]);
+    expect(single[0]?.generic_plans).toBeGreaterThanOrEqual(3);
+    // Lists of other lengths keep the array form, prepared under a name of its own.
+    expect(
+      await plans(`select "id", "username" from "users" where "id" = any($1) and "username" <> $2`),
+    ).toEqual([{ generic_plans: 0, custom_plans: 1 }]);
+  });
+
   it('read inside the transaction they are given', async () => {
     await t.app.orm.em
       .fork()
