@@ -1,10 +1,11 @@
 // `npm run bench`: seeds (or reuses) a benchmark database, starts every system on it, checks they
 // return the same data, then runs each workload against each system with autocannon, runs
-// interleaved, and writes bench/results/latest.{json,md}. Options: --scale 1 --seed 42
-// --duration 10 --warmup 3 --connections 16 --runs 3 --systems ours,off,postgraphile,handwritten
-// --workloads W1,W2,W3,W4,W5,W6; --tombstones 0.3 (a target share per table instead of the default
-// mix); --fixed-rate 0.8 (0 skips the fixed-rate pass); --out bench/results/latest (writes .json
-// and .md). DATABASE_URL: an external server instead of the embedded one.
+// interleaved (every other run takes the systems in reverse order), and writes
+// bench/results/latest.{json,md}. Options: --scale 1 --seed 42 --duration 10 --warmup 3
+// --connections 16 --runs 3 --systems ours,off,postgraphile,handwritten --workloads
+// W1,W2,W3,W4,W5,W6; --tombstones 0.3 (a target share per table instead of the default mix);
+// --fixed-rate 0.8 (0 skips the fixed-rate pass); --out bench/results/latest (writes .json and
+// .md). DATABASE_URL: an external server instead of the embedded one.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -320,8 +321,11 @@ try {
 
   const results = {};
   for (let run = 1; run <= Number(opt.runs); run++) {
+    // Every other run takes the systems in reverse order: the machine's speed drifts within a run
+    // too, and a fixed order would hand the same system the earlier (or later) slot every time.
+    const order = run % 2 === 1 ? servers : [...servers].reverse();
     for (const workload of workloads) {
-      for (const server of servers) {
+      for (const server of order) {
         const list = bodies(workload, server.system, ids);
         if (!list) continue;
         const database = server.system === 'off' ? offUrl : url;
