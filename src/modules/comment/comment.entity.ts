@@ -30,6 +30,12 @@ const CommentSchema = defineEntity({
       properties: ['post', 'createdAt', 'id'],
       where: { deletedAt: null, parent: null },
     },
+    // The same page for an auditor (`includeDeleted: true`), tombstones included.
+    {
+      name: 'comment_top_level_post_id_created_at_id_index',
+      properties: ['post', 'createdAt', 'id'],
+      where: { parent: null },
+    },
     { name: 'comment_trash_index', properties: ['deletedAt'], where: { deletedAt: { $ne: null } } },
   ],
 });
