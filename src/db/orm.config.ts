@@ -69,7 +69,7 @@ export function connectionLimits(limits: { poolSize: number; statementTimeoutMs:
  * outcome; there is nothing else to do.
  *
  * Kysely passes a statement's text and parameters, never a name; a text the read path prepares
- * (see `preparedStatements`) gets its name here, so that each connection parses and plans it once.
+ * (see `preparedStatements`) gets its name here, so that each connection parses it once.
  */
 class ListenedClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {

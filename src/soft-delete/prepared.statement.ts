@@ -40,7 +40,10 @@ const CONVERTED = new Map<string, Prepared | null>();
 const NAMES = new Map<string, string>();
 /** Names given so far (names are never reused). */
 let named = 0;
-/** More distinct statements than this are run as they are, unprepared (a bound on both maps). */
+/**
+ * More distinct statements than this are run as they are, unprepared: a bound on both maps (a
+ * statement has at most two names, its list form's and its one-value form's).
+ */
 const MAX_STATEMENTS = 2_000;
 
 /**
