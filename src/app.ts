@@ -115,9 +115,10 @@ export async function startApp(
     const httpServer = createServer();
     // Reads select what an operation can show: the soft-deletable types' columns that only their
     // own fields read are left out when unasked, `createdAt` too unless cursors are shown.
-    const hasEntity = (name: string) => softDeleteTypes(schema).types[name] !== undefined;
+    const entityOfType = (name: string) => softDeleteTypes(schema).types[name]?.entity;
     const projection = rowProjections(schema, ready.getMetadata(), {
-      reads: keysetCursorReads(schema, hasEntity),
+      entityOfType,
+      reads: keysetCursorReads(schema, (name) => entityOfType(name) !== undefined),
     });
     const apollo = createApollo(config, schema, httpServer, log, projection);
     await apollo.start();

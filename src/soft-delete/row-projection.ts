@@ -66,9 +66,10 @@ interface Prunable {
 export function rowProjections(
   schema: GraphQLSchema,
   metadata: MetadataStorage,
-  options: RowProjectionOptions,
+  options: RowProjectionOptions = {},
 ): (operation: OperationDefinitionNode, document: DocumentNode) => RowProjection {
   const entityOf = options.entityOfType ?? ((name: string) => softDeleteTypes(schema).types[name]?.entity);
+  const alwaysRead = options.alwaysRead ?? [];
   const prunable = new Map<string, Prunable>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -79,7 +80,7 @@ export function rowProjections(
     if (!entry) {
       entry = { all: rowFields(meta), keptBy: new Map() };
       for (const name of entry.all) {
-        if (mayPrune(meta, name) && !(options.alwaysRead ?? []).includes(name)) entry.keptBy.set(name, []);
+        if (mayPrune(meta, name) && !alwaysRead.includes(name)) entry.keptBy.set(name, []);
       }
       prunable.set(meta.className, entry);
     }
