@@ -18,9 +18,11 @@ import type { Viewer } from './viewer.js';
  * UNAUTHENTICATED (HTTP 401, with a `WWW-Authenticate: Bearer` challenge) for an anonymous
  * request, FORBIDDEN (HTTP 403, `Bearer error="insufficient_scope"`) otherwise.
  *
- * An operation none of whose fields (on any type that may stand where it is selected) nor their
- * arguments is gated is let through without the walk: whether one is, is decided once per parsed
- * operation. The query-limits plugin still refuses one too large to walk.
+ * An operation none of whose fields (on any type that may stand where it is selected) is gated,
+ * and that writes none of their gated arguments, is let through without the walk (an argument
+ * left out takes its default, which gates nothing unless it is other than null or false): whether
+ * one is, is decided once per parsed operation. A plain `users(first: 20)` costs no walk, since
+ * only `includeDeleted` is gated there. The query-limits plugin still refuses one too large to walk.
  *
  * @param viewerOf reads the viewer from the request's context
  */
@@ -47,7 +49,7 @@ export function scopeCheckPlugin<TContext extends object>(
           const rules = rulesFor(schema);
           let gated = mayBeGated.get(operation);
           if (gated === undefined) {
-            gated = [...operationCoordinates(schema, operation, document)].some((c) => rules.gates(c));
+            gated = rules.gatesAny(operationCoordinates(schema, operation, document));
             mayBeGated.set(operation, gated);
           }
           if (!gated) return null;

@@ -78,6 +78,11 @@ export function satisfies(requirement: Requirement, scopes: ReadonlySet<string>)
 export class ScopeRules {
   readonly #fields = new Map<string, Requirement[]>();
   readonly #arguments = new Map<string, { name: string; requirement: Requirement }[]>();
+  /**
+   * Per field, its gated arguments whose schema default already applies the requirement (a
+   * default other than null or false): they gate the field even where no query writes them.
+   */
+  readonly #defaultGated = new Set<string>();
 
   constructor(schema: GraphQLSchema) {
     for (const type of Object.values(schema.getTypeMap())) {
@@ -96,7 +101,10 @@ export class ScopeRules {
           if (fieldRule) requirements.push(fieldRule);
           for (const arg of ownerField.args) {
             const argRule = requirementOf(schema, arg, `${owner.name}.${field.name}(${arg.name}:)`);
-            if (argRule) args.push({ name: arg.name, requirement: argRule });
+            if (!argRule) continue;
+            args.push({ name: arg.name, requirement: argRule });
+            if (arg.defaultValue !== undefined && arg.defaultValue !== null && arg.defaultValue !== false)
+              this.#defaultGated.add(`${type.name}.${field.name}`);
           }
         }
         // Implementations that demand what the interface already demands add nothing new.
@@ -110,13 +118,24 @@ export class ScopeRules {
   }
 
   /**
-   * Whether selecting `Type.field` can have a requirement at all (of its own, of its type, or of
-   * one of its arguments), whatever the arguments' values.
+   * Whether an operation that selects these coordinates (see `operationCoordinates`: each
+   * `Type.field`, and each `Type.field(name:)` whose argument it writes) can meet a requirement at
+   * all, whatever the values of its variables: a gated field or type, a gated argument it writes
+   * (even as a variable that turns out false), or one whose schema default applies it.
    */
-  gates(coordinate: string): boolean {
-    return (
-      (this.#fields.get(coordinate)?.length ?? 0) > 0 || (this.#arguments.get(coordinate)?.length ?? 0) > 0
-    );
+  gatesAny(coordinates: ReadonlySet<string>): boolean {
+    for (const coordinate of coordinates) {
+      const open = coordinate.indexOf('(');
+      if (open < 0) {
+        if ((this.#fields.get(coordinate)?.length ?? 0) > 0 || this.#defaultGated.has(coordinate))
+          return true;
+        continue;
+      }
+      const field = coordinate.slice(0, open);
+      const name = coordinate.slice(open + 1, -2);
+      if (this.#arguments.get(field)?.some((arg) => arg.name === name)) return true;
+    }
+    return false;
   }
 
   /** The requirements of selecting `type.field` with `args`. */

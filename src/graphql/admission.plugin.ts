@@ -74,7 +74,8 @@ export function admissionPlugin<TContext extends object>(
       let release: Release | undefined;
       // Other plugins' didResolveOperation run alongside this one; when one of them refuses the
       // operation the response is sent while this one may still wait. Finishing ends the wait.
-      const finished = new AbortController();
+      // Made only for an operation that may wait: a light one (most) needs none.
+      let finished: AbortController | undefined;
       return {
         async didResolveOperation(requestContext) {
           const size = measureOperation(requestContext);
@@ -82,6 +83,7 @@ export function admissionPlugin<TContext extends object>(
           if (typeof size === 'string') return;
           const cost = operationCost(size);
           if (cost < limits.lightCost) return;
+          finished = new AbortController();
           const client = signalOf(contextValue);
           const signal = client ? AbortSignal.any([client, finished.signal]) : finished.signal;
           // Weighing each at least capacity / maxOperations bounds their number too.
@@ -94,7 +96,7 @@ export function admissionPlugin<TContext extends object>(
         async willSendResponse() {
           // With a reason of our own: aborting without one builds a DOMException (and its stack
           // trace) on every request, a measurable share of a cheap lookup's CPU.
-          finished.abort(RESPONSE_SENT);
+          finished?.abort(RESPONSE_SENT);
           release?.();
           release = undefined;
         },

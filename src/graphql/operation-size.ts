@@ -69,14 +69,19 @@ const SIZES_PER_OPERATION = 64;
 
 function measure({ request, document, operation, schema }: MeasuredRequest) {
   if (!operation) return 'unknown';
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-  if (coerced.errors) return 'unknown';
-  const key = JSON.stringify(sizeVariables(document).map((name) => coerced.coerced[name] ?? null));
   let known = sizes.get(operation);
   if (!known) {
     known = new Map();
     sizes.set(operation, known);
   }
+  const names = sizeVariables(document);
+  // A size that no variable can change is known without reading the variables (a lookup by id):
+  // invalid ones are reported by execution, as they would be after any walk.
+  const fixed = names.length === 0 ? known.get('[]') : undefined;
+  if (fixed) return fixed;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+  if (coerced.errors) return 'unknown';
+  const key = JSON.stringify(names.map((name) => coerced.coerced[name] ?? null));
   const cached = known.get(key);
   if (cached) return cached;
   const { size, cacheable } = walk(schema, document, operation, coerced.coerced);

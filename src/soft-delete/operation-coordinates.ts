@@ -16,9 +16,10 @@ import {
 /**
  * Every `Type.field` an operation may resolve: on the type it is selected on (an interface
  * too), and on each object type that may stand there, so a field selected on an interface counts
- * for each of its object types. `@skip`/`@include` and argument values are ignored: a superset,
- * computed without variables, so it can be kept per parsed operation. Each named fragment is
- * walked once (on its own type condition), so fragments spread many times cost no more.
+ * for each of its object types. Each argument the document writes for such a field is there too,
+ * as `Type.field(name:)`, whatever its value. `@skip`/`@include` and argument values are ignored:
+ * a superset, computed without variables, so it can be kept per parsed operation. Each named
+ * fragment is walked once (on its own type condition), so fragments spread many times cost no more.
  */
 export function operationCoordinates(
   schema: GraphQLSchema,
@@ -40,8 +41,11 @@ export function operationCoordinates(
         const objects: readonly GraphQLObjectType[] = isAbstractType(parent)
           ? schema.getPossibleTypes(parent)
           : [parent];
-        selected.add(`${parent.name}.${name}`);
-        for (const object of objects) selected.add(`${object.name}.${name}`);
+        for (const owner of [parent, ...objects]) {
+          selected.add(`${owner.name}.${name}`);
+          for (const argument of selection.arguments ?? [])
+            selected.add(`${owner.name}.${name}(${argument.name.value}:)`);
+        }
         const field = isUnionType(parent) ? undefined : parent.getFields()[name];
         const child = field ? getNamedType(field.type) : undefined;
         if (selection.selectionSet && child && isCompositeType(child)) walk(selection.selectionSet, child);
