@@ -30,6 +30,9 @@ process.stdout.write(
   JSON.stringify({
     requests: result.requests.total,
     rps: result.requests.average,
+    seconds: result.duration,
+    // Every response's time, for a caller that merges several runs' percentiles (`spec.raw`).
+    ...(spec.raw ? { latencies: latencies.map((ms) => Math.round(ms * 100) / 100) } : {}),
     latency: { p50: percentile(50), p95: percentile(95), p99: percentile(99) },
     errors: result.errors + result.non2xx,
     timeouts: result.timeouts,

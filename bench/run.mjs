@@ -1,7 +1,8 @@
 // `npm run bench`: seeds (or reuses) a benchmark database, starts every system on it, checks they
 // return the same data, then runs each workload against each system with autocannon, runs
-// interleaved (every other run takes the systems in reverse order), and writes
-// bench/results/latest.{json,md}. Options: --scale 1 --seed 42 --duration 10 --warmup 3
+// interleaved (every other run takes the systems in reverse order, and within a run the systems
+// take turns in slices), and writes bench/results/latest.{json,md}. Options: --scale 1 --seed 42
+// --duration 10 (seconds per system, workload and run) --slices 5 --warmup 3
 // --connections 16 --runs 3 --systems ours,off,postgraphile,handwritten --workloads
 // W1,W2,W3,W4,W5,W6; --tombstones 0.3 (a target share per table instead of the default mix);
 // --fixed-rate 0.8 (0 skips the fixed-rate pass); --out bench/results/latest (writes .json and
@@ -19,6 +20,7 @@ const { values: opt } = parseArgs({
     scale: { type: 'string', default: '1' },
     seed: { type: 'string', default: '42' },
     duration: { type: 'string', default: '10' },
+    slices: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
     runs: { type: 'string', default: '3' },
@@ -236,7 +238,7 @@ async function statements(database) {
   }
 }
 
-function load(server, requestBodies, token, seconds, rate) {
+function load(server, requestBodies, token, seconds, rate, raw = false) {
   const spec = {
     url: server.url,
     bodies: requestBodies,
@@ -244,6 +246,7 @@ function load(server, requestBodies, token, seconds, rate) {
     duration: seconds,
     token,
     rate,
+    raw,
   };
   // The spec goes through a file: W5's request bodies overflow a command line.
   const file = join(tmpdir(), `tombstone-load-${process.pid}.json`);
@@ -253,6 +256,9 @@ function load(server, requestBodies, token, seconds, rate) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The p-th percentile of sorted numbers (as load.mjs computes it), or null for none. */
+const percentile = (sorted, p) =>
+  sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 const summary = await prepare();
 if (opt.systems.includes('off')) await prepareCopy();
@@ -330,31 +336,74 @@ try {
     }
 
   const results = {};
+  const slices = Math.max(1, Number(opt.slices));
+  const sliceSeconds = Number(opt.duration) / slices;
   for (let run = 1; run <= Number(opt.runs); run++) {
-    // Every other run takes the systems in reverse order: the machine's speed drifts within a run
-    // too, and a fixed order would hand the same system the earlier (or later) slot every time.
+    // Every other run takes the systems in reverse order: a fixed order would hand the same
+    // system the earlier (or later) slot every time.
     const order = run % 2 === 1 ? servers : [...servers].reverse();
     for (const workload of workloads) {
-      for (const server of order) {
-        const list = bodies(workload, server.system, ids);
-        if (!list) continue;
-        const database = server.system === 'off' ? offUrl : url;
-        load(server, list, tokens[workload], Number(opt.warmup));
-        const calls = await statements(database);
-        const cpu = cpuSeconds(server.child.pid);
-        const r = load(server, list, tokens[workload], Number(opt.duration));
-        const cpuPerRequest = (cpuSeconds(server.child.pid) - cpu) / Math.max(1, r.requests);
-        const after = await statements(database);
-        const per = (field) =>
-          calls === null || after === null ? null : (after[field] - calls[field]) / Math.max(1, r.requests);
+      const active = order.filter((server) => bodies(workload, server.system, ids));
+      for (const server of active)
+        load(server, bodies(workload, server.system, ids), tokens[workload], Number(opt.warmup));
+      // The systems take turns in slices (A B C, C B A, A B C…) and each one's figures add up
+      // its slices: this machine's speed drifts by 10–50% within tens of seconds, and systems
+      // measured one after another for 10 s each were compared at different speeds (a run's
+      // ratio moved by more than the differences it was to show). Turns of a second or two
+      // give every system the same mix of fast and slow moments.
+      const sums = new Map(
+        active.map((server) => [
+          server,
+          { requests: 0, seconds: 0, cpu: 0, calls: 0, ms: 0, counted: true, errors: 0, latencies: [] },
+        ]),
+      );
+      for (let slice = 0; slice < slices; slice++) {
+        for (const server of slice % 2 === 0 ? active : [...active].reverse()) {
+          const sum = sums.get(server);
+          const database = server.system === 'off' ? offUrl : url;
+          const calls = await statements(database);
+          const cpu = cpuSeconds(server.child.pid);
+          const r = load(
+            server,
+            bodies(workload, server.system, ids),
+            tokens[workload],
+            sliceSeconds,
+            undefined,
+            true,
+          );
+          sum.cpu += cpuSeconds(server.child.pid) - cpu;
+          const after = await statements(database);
+          if (calls === null || after === null) sum.counted = false;
+          else {
+            sum.calls += after.calls - calls.calls;
+            sum.ms += after.ms - calls.ms;
+          }
+          sum.requests += r.requests;
+          sum.seconds += r.seconds;
+          sum.errors += r.errors;
+          for (const ms of r.latencies) sum.latencies.push(ms);
+        }
+      }
+      for (const server of active) {
+        const sum = sums.get(server);
+        const requests = Math.max(1, sum.requests);
+        const latencies = sum.latencies.sort((a, b) => a - b);
+        const r = {
+          requests: sum.requests,
+          rps: sum.requests / sum.seconds,
+          latency: {
+            p50: percentile(latencies, 50),
+            p95: percentile(latencies, 95),
+            p99: percentile(latencies, 99),
+          },
+          errors: sum.errors,
+          cpuMsPerRequest: (sum.cpu / requests) * 1000,
+          statementsPerRequest: sum.counted ? sum.calls / requests : null,
+          dbMsPerRequest: sum.counted ? sum.ms / requests : null,
+        };
         const key = `${server.system} ${workload}`;
         results[key] ??= [];
-        results[key].push({
-          ...r,
-          cpuMsPerRequest: cpuPerRequest * 1000,
-          statementsPerRequest: per('calls'),
-          dbMsPerRequest: per('ms'),
-        });
+        results[key].push(r);
         log(
           `  run ${run} ${key.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  errors ${r.errors}`,
         );
@@ -401,8 +450,8 @@ try {
   for (const server of servers)
     for (const row of report.rows)
       if (row.system === server.system) row.peakRssMb = Math.round(peakRssMb(server.child.pid));
-  // A ratio pairs each run of one system with the same run of the other: the systems of a run
-  // follow each other within seconds, while this machine's speed drifts between runs (10–30%), so
+  // A ratio pairs each run of one system with the same run of the other: within a run the systems
+  // take turns every second or two, while this machine's speed drifts between runs (10–50%), so
   // the median of the per-run ratios is the steadier figure; the per-run ratios are kept with it.
   const ratio = (a, b, workload) => {
     const x = report.rows.find((r) => r.system === a && r.workload === workload);
@@ -440,7 +489,7 @@ function markdown(report) {
   const f = (x, d = 0) => (x === null || x === undefined ? 'n/a' : Number(x).toFixed(d));
   const lines = [
     `Machine: ${report.machine.cpus} × ${report.machine.model}, ${report.machine.memoryGb} GiB. Data: ${JSON.stringify(report.data.counts)}, tombstoned ${JSON.stringify(report.data.tombstoned)}.`,
-    `Options: ${report.options.connections} connections, ${report.options.duration} s per run after ${report.options.warmup} s warm-up, ${report.options.runs} interleaved runs (medians).`,
+    `Options: ${report.options.connections} connections, ${report.options.duration} s per run in ${report.options.slices} turns after ${report.options.warmup} s warm-up, ${report.options.runs} interleaved runs (medians).`,
     '',
     '| system | workload | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/req | SQL/req | p50 / p95 / p99 at 80% rate | peak RSS MB |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
