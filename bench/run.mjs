@@ -2,7 +2,7 @@
 // return the same data, then runs each workload against each system with autocannon, runs
 // interleaved (every other run takes the systems in reverse order, and within a run the systems
 // take turns in slices), and writes bench/results/latest.{json,md}. Options: --scale 1 --seed 42
-// --duration 10 (seconds per system, workload and run) --slices 5 --warmup 3
+// --duration 10 (seconds per system, workload and run) --slices 10 --warmup 3
 // --connections 16 --runs 3 --systems ours,off,postgraphile,handwritten --workloads
 // W1,W2,W3,W4,W5,W6; --tombstones 0.3 (a target share per table instead of the default mix);
 // --fixed-rate 0.8 (0 skips the fixed-rate pass); --out bench/results/latest (writes .json and
@@ -20,7 +20,7 @@ const { values: opt } = parseArgs({
     scale: { type: 'string', default: '1' },
     seed: { type: 'string', default: '42' },
     duration: { type: 'string', default: '10' },
-    slices: { type: 'string', default: '5' },
+    slices: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
     runs: { type: 'string', default: '3' },
@@ -347,10 +347,11 @@ try {
       for (const server of active)
         load(server, bodies(workload, server.system, ids), tokens[workload], Number(opt.warmup));
       // The systems take turns in slices (A B C, C B A, A B C…) and each one's figures add up
-      // its slices: this machine's speed drifts by 10–50% within tens of seconds, and systems
-      // measured one after another for 10 s each were compared at different speeds (a run's
-      // ratio moved by more than the differences it was to show). Turns of a second or two
-      // give every system the same mix of fast and slow moments.
+      // its slices: this machine's speed swings by 10–50% within seconds, and systems measured
+      // one after another for 10 s each were compared at different speeds (a run's ratio moved
+      // by more than the differences it was to show). Turns of a second give every system the
+      // same mix of fast and slow moments: ours ÷ off on W1 per run went from 0.87–0.96 with
+      // 2 s turns to 0.96–1.02 with 1 s turns, the same code.
       const sums = new Map(
         active.map((server) => [
           server,
@@ -451,7 +452,7 @@ try {
     for (const row of report.rows)
       if (row.system === server.system) row.peakRssMb = Math.round(peakRssMb(server.child.pid));
   // A ratio pairs each run of one system with the same run of the other: within a run the systems
-  // take turns every second or two, while this machine's speed drifts between runs (10–50%), so
+  // take turns every second, while this machine's speed drifts between runs (10–50%), so
   // the median of the per-run ratios is the steadier figure; the per-run ratios are kept with it.
   const ratio = (a, b, workload) => {
     const x = report.rows.find((r) => r.system === a && r.workload === workload);
