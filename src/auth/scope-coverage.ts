@@ -1,4 +1,10 @@
-import { type GraphQLSchema, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
+import {
+  type GraphQLInterfaceType,
+  type GraphQLSchema,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+} from 'graphql';
 import { alwaysRequires, isPublic, requirementOf } from './scope.directives.js';
 
 /** What the coverage check demands beyond "every root field is classified". */
@@ -12,9 +18,10 @@ export interface ScopeCoverageRules {
 /**
  * The startup check, stricter than Redwood's: fails listing every offender when a root field
  * carries none of `@public`, `@authenticated`, `@requiresScopes`; when a gated argument lacks a
- * `@requiresScopes` that demands its scope in every alternative; or when a gated field (on an
+ * `@requiresScopes` that demands its scope in every alternative; when a gated field (on an
  * object type or an interface, however declared, `extend type` included) is not so gated by
- * itself or by its type.
+ * itself or by its type; or when an argument gated anywhere has another default on an
+ * implementation than on its interface.
  */
 export function assertScopeCoverage(schema: GraphQLSchema, rules: ScopeCoverageRules): void {
   const problems: string[] = [];
@@ -56,7 +63,34 @@ export function assertScopeCoverage(schema: GraphQLSchema, rules: ScopeCoverageR
           );
         }
       }
+      if (isInterfaceType(type)) problems.push(...defaultMismatches(schema, type, field.name));
     }
   }
   if (problems.length > 0) throw new Error(`Access rules are incomplete:\n- ${problems.join('\n- ')}`);
+}
+
+/**
+ * An argument left out takes its field's default, and whether a gated argument's requirement
+ * applies depends on its value. The scope check reads a field selected on an interface with the
+ * interface's defaults, while execution runs the implementation's field with its own: were they
+ * to differ, `{ thing { f } }` could pass the check with `false` and run with `true`.
+ */
+function defaultMismatches(schema: GraphQLSchema, type: GraphQLInterfaceType, fieldName: string): string[] {
+  const problems: string[] = [];
+  const field = type.getFields()[fieldName];
+  for (const implementation of schema.getPossibleTypes(type)) {
+    const own = implementation.getFields()[fieldName];
+    for (const arg of own?.args ?? []) {
+      const declared = field?.args.find((a) => a.name === arg.name);
+      if (!declared) continue;
+      const gated =
+        requirementOf(schema, arg, '') !== undefined || requirementOf(schema, declared, '') !== undefined;
+      if (gated && JSON.stringify(arg.defaultValue) !== JSON.stringify(declared.defaultValue)) {
+        problems.push(
+          `${implementation.name}.${fieldName}(${arg.name}:) must have the default of ${type.name}.${fieldName}(${arg.name}:): the gate is judged with the interface's.`,
+        );
+      }
+    }
+  }
+  return problems;
 }

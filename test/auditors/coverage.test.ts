@@ -59,4 +59,22 @@ describe('the scope coverage check', () => {
       ].sort(),
     );
   });
+
+  it('refuses an implementation whose gated argument has another default than its interface', () => {
+    // The scope check reads `{ i { f } }` with I's default (false); execution would run T.f with true.
+    expect(() =>
+      check(/* GraphQL */ `
+        interface I { f(includeDeleted: Boolean = false @requiresScopes(scopes: [["audit:read"]])): String }
+        type T implements I { f(includeDeleted: Boolean = true @requiresScopes(scopes: [["audit:read"]])): String }
+        type Query { i: I @public }
+      `),
+    ).toThrow('T.f(includeDeleted:) must have the default of I.f(includeDeleted:)');
+    expect(() =>
+      check(/* GraphQL */ `
+        interface I { f(includeDeleted: Boolean = false @requiresScopes(scopes: [["audit:read"]])): String }
+        type T implements I { f(includeDeleted: Boolean = false @requiresScopes(scopes: [["audit:read"]])): String }
+        type Query { i: I @public }
+      `),
+    ).not.toThrow();
+  });
 });
