@@ -83,6 +83,8 @@ export class ScopeRules {
    * default other than null or false): they gate the field even where no query writes them.
    */
   readonly #defaultGated = new Set<string>();
+  /** Every gated argument's coordinate, `Type.field(name:)`, as `operationCoordinates` writes it. */
+  readonly #gatedArguments = new Set<string>();
 
   constructor(schema: GraphQLSchema) {
     for (const type of Object.values(schema.getTypeMap())) {
@@ -103,6 +105,7 @@ export class ScopeRules {
             const argRule = requirementOf(schema, arg, `${owner.name}.${field.name}(${arg.name}:)`);
             if (!argRule) continue;
             args.push({ name: arg.name, requirement: argRule });
+            this.#gatedArguments.add(`${type.name}.${field.name}(${arg.name}:)`);
             if (arg.defaultValue !== undefined && arg.defaultValue !== null && arg.defaultValue !== false)
               this.#defaultGated.add(`${type.name}.${field.name}`);
           }
@@ -125,15 +128,8 @@ export class ScopeRules {
    */
   gatesAny(coordinates: ReadonlySet<string>): boolean {
     for (const coordinate of coordinates) {
-      const open = coordinate.indexOf('(');
-      if (open < 0) {
-        if ((this.#fields.get(coordinate)?.length ?? 0) > 0 || this.#defaultGated.has(coordinate))
-          return true;
-        continue;
-      }
-      const field = coordinate.slice(0, open);
-      const name = coordinate.slice(open + 1, -2);
-      if (this.#arguments.get(field)?.some((arg) => arg.name === name)) return true;
+      if ((this.#fields.get(coordinate)?.length ?? 0) > 0) return true;
+      if (this.#defaultGated.has(coordinate) || this.#gatedArguments.has(coordinate)) return true;
     }
     return false;
   }
