@@ -346,35 +346,29 @@ try {
     // system the earlier (or later) slot every time.
     const order = run % 2 === 1 ? servers : [...servers].reverse();
     for (const workload of workloads) {
-      const active = order.filter((server) => bodies(workload, server.system, ids));
-      for (const server of active)
-        load(server, bodies(workload, server.system, ids), tokens[workload], Number(opt.warmup));
+      const active = order
+        .map((server) => ({ server, list: bodies(workload, server.system, ids) }))
+        .filter(({ list }) => list);
+      for (const { server, list } of active) load(server, list, tokens[workload], Number(opt.warmup));
       // The systems take turns in slices (A B C, C B A, A B C…) and each one's figures add up
       // its slices: this machine's speed swings by 10–50% within seconds, and systems measured
       // one after another for 10 s each were compared at different speeds (a run's ratio moved
       // by more than the differences it was to show). Turns of a second give every system the
       // same mix of fast and slow moments: ours ÷ off on W1 per run went from 0.87–0.96 with
-      // 2 s turns to 0.96–1.02 with 1 s turns, the same code.
+      // 2 s turns to 0.96–1.02 with 1 s turns, the same code (one run each).
       const sums = new Map(
-        active.map((server) => [
+        active.map(({ server }) => [
           server,
           { requests: 0, seconds: 0, cpu: 0, calls: 0, ms: 0, counted: true, errors: 0, latencies: [] },
         ]),
       );
       for (let slice = 0; slice < slices; slice++) {
-        for (const server of slice % 2 === 0 ? active : [...active].reverse()) {
+        for (const { server, list } of slice % 2 === 0 ? active : [...active].reverse()) {
           const sum = sums.get(server);
           const database = server.system === 'off' ? offUrl : url;
           const calls = await statements(database);
           const cpu = cpuSeconds(server.child.pid);
-          const r = load(
-            server,
-            bodies(workload, server.system, ids),
-            tokens[workload],
-            sliceSeconds,
-            undefined,
-            true,
-          );
+          const r = load(server, list, tokens[workload], sliceSeconds, undefined, true);
           sum.cpu += cpuSeconds(server.child.pid) - cpu;
           const after = await statements(database);
           if (calls === null || after === null) sum.counted = false;
@@ -385,14 +379,14 @@ try {
           sum.requests += r.requests;
           sum.seconds += r.seconds;
           sum.errors += r.errors;
+          for (const ms of r.latencies) sum.latencies.push(ms);
           // A turn ends with up to 16 requests in flight, which their client abandons: PostGraphile
           // finishes them, ours stops at the disconnect. Their work must not land in the next
           // system's turn (its CPU, its statements on the shared database), so it drains first.
           await sleep(SETTLE_MS);
-          for (const ms of r.latencies) sum.latencies.push(ms);
         }
       }
-      for (const server of active) {
+      for (const { server } of active) {
         const sum = sums.get(server);
         const requests = Math.max(1, sum.requests);
         const latencies = sum.latencies.sort((a, b) => a - b);
