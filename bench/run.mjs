@@ -287,14 +287,17 @@ try {
   for (const system of systems) servers.push(await startSystem(system, port++, readerUrl));
 
   log('Checking that the systems return the same data…');
-  for (const workload of ['W1', 'W2', 'W3']) {
+  for (const workload of ['W1', 'W2', 'W3', 'W6']) {
     const answers = [];
     for (const server of servers) {
       const list = bodies(workload, server.system, ids);
       if (!list) continue;
       const response = await fetch(server.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(tokens[workload] ? { authorization: `Bearer ${tokens[workload]}` } : {}),
+        },
         body: list[0],
       });
       answers.push([server.system, JSON.stringify(essence(workload, server.system, await response.json()))]);
@@ -455,9 +458,9 @@ try {
   // A ratio pairs each run of one system with the same run of the other: within a run the systems
   // take turns every second, while this machine's speed drifts between runs (10–50%), so
   // the median of the per-run ratios is the steadier figure; the per-run ratios are kept with it.
-  const ratio = (a, b, workload) => {
+  const ratio = (a, b, workload, over = workload) => {
     const x = report.rows.find((r) => r.system === a && r.workload === workload);
-    const y = report.rows.find((r) => r.system === b && r.workload === workload);
+    const y = report.rows.find((r) => r.system === b && r.workload === over);
     if (!x || !y) return null;
     const perRun = x.rpsPerRun.map((rps, i) => Number((rps / y.rpsPerRun[i]).toFixed(2)));
     return { median: median(perRun), perRun };
@@ -471,6 +474,17 @@ try {
         oursOverHandwritten: ratio('ours', 'handwritten', w),
       },
     ]),
+  );
+  // An auditor's W6 against W2 on the same system, with the rows each returns: W6 returns the
+  // tombstones too, so the floor (hand-written) shows what those rows cost any server.
+  report.auditorOverLive = Object.fromEntries(
+    systems
+      .map((system) => [system, ratio(system, system, 'W6', 'W2')])
+      .filter(([, r]) => r)
+      .map(([system, r]) => [
+        system,
+        { ...r, rows: ['W6', 'W2'].map((w) => rows[`${system} ${w}`] ?? null) },
+      ]),
   );
   const out = resolve(opt.out);
   mkdirSync(dirname(out), { recursive: true });
@@ -509,6 +523,19 @@ function markdown(report) {
         `| ${w} | ${ratioCell(r.oursOverOff)} | ${ratioCell(r.oursOverPostgraphile)} | ${ratioCell(r.oursOverHandwritten)} |`,
     ),
     '',
+    ...(Object.keys(report.auditorOverLive ?? {}).length > 0
+      ? [
+          'W6 ÷ W2 on the same system (req/s, median of per-run ratios), and the rows each returns:',
+          '',
+          '| system | W6 ÷ W2 | rows W6 / W2 | rows per second, W6 ÷ W2 |',
+          '| --- | ---: | ---: | ---: |',
+          ...Object.entries(report.auditorOverLive).map(
+            ([system, r]) =>
+              `| ${system} | ${ratioCell(r)} | ${r.rows.join(' / ')} | ${r.rows.includes(null) ? 'n/a' : ((r.median * r.rows[0]) / r.rows[1]).toFixed(2)} |`,
+          ),
+          '',
+        ]
+      : []),
   ];
   return `${lines.join('\n')}\n`;
 }

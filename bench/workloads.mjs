@@ -35,7 +35,8 @@ export function bodies(workload, system, sample) {
       return null;
     case 'W2':
     case 'W6': {
-      if (workload === 'W6' && system !== 'ours') return null;
+      // W6 needs an auditor's includeDeleted: ours and the hand-written floor answer it.
+      if (workload === 'W6' && system !== 'ours' && system !== 'handwritten') return null;
       const inc = workload === 'W6' ? ', includeDeleted: true' : '';
       if (ours || system === 'handwritten') {
         return [q(nested(20, inc))];
@@ -97,7 +98,7 @@ export function essence(workload, system, body) {
       n.commentCount ?? n.commentsByPostId.totalCount,
     ]);
   }
-  if (workload === 'W2') {
+  if (workload === 'W2' || workload === 'W6') {
     const users = system === 'postgraphile' ? data.allUsers.nodes : data.users.nodes;
     return users.map((u) =>
       (u.posts ?? u.postsByAuthorId).nodes.map((p) => {
