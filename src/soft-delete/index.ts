@@ -6,8 +6,13 @@
 export { type AuditAction, AuditEvent } from './audit-event.entity.js';
 export type { RowSet } from './batch.sql.js';
 export { type BatchSummary, purgeCount, summarizeBatches } from './batch-summary.js';
+export {
+  cachedStatement,
+  type FilterableQuery,
+  filteredStatement,
+  idListStatement,
+} from './cached.statement.js';
 export { CodedError, type CodedErrorHttp, type CodedErrorOptions } from './coded-error.js';
-export { filteredStatement, idListStatement } from './id-list.statement.js';
 export {
   HIDDEN_PARENT_SQLSTATE,
   invariantGuardsSql,

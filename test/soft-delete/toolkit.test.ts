@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defineEntity, type EntityManager, p } from '@mikro-orm/core';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, raw, type EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
 import { type ExecutionResult, GraphQLList, GraphQLNonNull, type GraphQLObjectType, graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../../src/db/database.js';
 import {
   AuditEvent,
   assertSoftDeleteSetup,
+  cachedStatement,
   SoftDelete,
   softDeleteCascades,
   softDeleteDirective,
@@ -191,6 +192,39 @@ describe('adding soft delete to a new type', () => {
     ]);
     expect(takes('Label', 'tag')).toBeUndefined();
     expect(takes('Query', 'label')).toBeUndefined();
+  });
+
+  it('builds a filtered statement once per mode and shape, and runs it with any arguments', async () => {
+    const { data } = await run('mutation { createTag(label: "cached") { id } }');
+    const id = (data as { createTag: { id: number } }).createTag.id;
+    await run('mutation($id: Int!) { deleteTag(id: $id) }', { id });
+    let builds = 0;
+    const byLabel = (em: SqlEntityManager) => (label: unknown) => {
+      builds++;
+      return em.createQueryBuilder(Tag, 't').select('id').where('"t"."label" = ?', [label]);
+    };
+    const rows = async (em: SqlEntityManager, mode: 'live' | 'all', label: string) => {
+      const statement = await cachedStatement(em, mode, 'tag by label', byLabel(em), [label]);
+      return em.getConnection().execute(statement.sql, statement.params);
+    };
+    const live = orm.em.fork();
+    const all = softDelete.forkIncludingDeleted(orm.em.fork());
+    expect(await rows(live, 'live', 'cached')).toEqual([]);
+    expect(await rows(all, 'all', 'cached')).toEqual([{ id }]);
+    expect(await rows(live, 'live', 'nothing')).toEqual([]);
+    expect(await rows(all, 'all', 'nothing')).toEqual([]);
+    expect(await rows(all, 'all', 'cached')).toEqual([{ id }]);
+    expect(builds).toBe(2);
+    // A fragment that writes its argument into the SQL would make one statement serve one text.
+    await expect(
+      cachedStatement(
+        live,
+        'live',
+        'tag by raw label',
+        (label) => live.createQueryBuilder(Tag, 't').where(raw('"t"."label" = ?', [label])),
+        ['x'],
+      ),
+    ).rejects.toThrow('The statement "tag by raw label" must take each of its arguments as a parameter.');
   });
 
   it('refuses to remove a tombstone again, which would hard-delete it', async () => {
