@@ -1,7 +1,8 @@
-import { type QueryBuilder, type RawQueryFragment, raw } from '@mikro-orm/postgresql';
+import { type QueryBuilder, raw } from '@mikro-orm/postgresql';
 import type { ReadScope } from '../../context.js';
 import { BadUserInputError } from '../../errors.js';
 import { buildConnection, type Connection, type Page } from '../../graphql/connection.js';
+import { cachedStatement, plainStatements, type Statement } from '../../soft-delete/index.js';
 import type { PostRow } from '../rows.js';
 import { Post } from './post.entity.js';
 import { SEARCH_CURSOR, type SearchCursor } from './post.search-cursor.js';
@@ -26,8 +27,12 @@ const KEY = [
   raw('"p"."id" as "id"'),
   raw('(extract(epoch from "p"."created_at") * 1000)::bigint as "created_ms"'),
 ];
-/** Relevance as an integer (rank × 10⁶), so that cursors compare it exactly. */
-const SCORE = `(ts_rank_cd("p"."search_vector", websearch_to_tsquery('english', ?)) * 1000000)::bigint as "score"`;
+/**
+ * Relevance as an integer (rank × 10⁶), so that cursors compare it exactly; written around the
+ * filtered window (`"w"`), since the query builder writes a selected fragment's parameters into
+ * the SQL, which would make every text a statement of its own.
+ */
+const SCORE = `(ts_rank_cd("w"."search_vector", websearch_to_tsquery('english', ?)) * 1000000)::bigint as "score"`;
 const BEFORE = `("p"."created_at", "p"."id") < (?::timestamptz, ?)`;
 const AT_OR_AFTER = `("p"."created_at", "p"."id") >= (?::timestamptz, ?)`;
 
@@ -92,16 +97,40 @@ export async function searchPosts(
   );
 }
 
-/** Matching posts the scope may see: the soft-delete filter, with its joins, decides which. */
-async function matches(
+/**
+ * The statement of matching posts the scope may see, built once per mode and shape (see
+ * `cachedStatement`): the soft-delete filter, with its joins, decides which.
+ * @param shape names what `select` adds (columns, order, page size) and which `where` it takes
+ * @param args the text, then the values `where`'s placeholders take
+ */
+function matching(
   scope: ReadScope,
-  text: string,
-  where?: RawQueryFragment,
-): Promise<QueryBuilder<Post>> {
-  const qb = scope.em.createQueryBuilder(Post, 'p').where(raw(MATCH, [text]));
-  if (where) qb.andWhere(where);
-  await qb.applyFilters();
-  return qb as unknown as QueryBuilder<Post>;
+  shape: string,
+  args: readonly unknown[],
+  select: (qb: QueryBuilder<Post>) => QueryBuilder<Post>,
+  where?: string,
+): Promise<{ sql: string; params: unknown[] }> {
+  return cachedStatement(
+    scope.em,
+    scope.visibility,
+    `search ${shape}`,
+    (text, ...rest) => {
+      const qb = scope.em.createQueryBuilder(Post, 'p').where(MATCH, [text]);
+      if (where) qb.andWhere(where, rest);
+      return select(qb as unknown as QueryBuilder<Post>);
+    },
+    args,
+  );
+}
+
+/**
+ * Runs a search statement with its text written in, planned for that text: how many posts match
+ * decides the plan (a common word walks the newest-first index, a rare one reads the GIN index),
+ * and a prepared statement's generic plan, kept after a few executions, would serve every word
+ * with one of them.
+ */
+async function run(scope: ReadScope, statement: Statement): Promise<object[]> {
+  return plainStatements(scope.em, statement);
 }
 
 /**
@@ -121,17 +150,24 @@ async function rankedWindow(
   wanted: number,
 ): Promise<{ hits: Hit[]; boundary: { createdAtMs: number; id: number } | null; older: boolean }> {
   const direction = after ? 'asc' : 'desc';
-  const qb = (
-    await matches(
-      scope,
-      text,
-      after ? raw(AT_OR_AFTER, [isoOf(after.boundary.createdAtMs), after.boundary.id]) : undefined,
-    )
-  )
-    .select([...KEY, raw(SCORE, [text])])
-    .orderBy([{ createdAt: direction }, { id: direction }])
-    .limit(after ? size : size + 1);
-  const found = ((await qb.execute('all', false)) as unknown as WindowRow[]).map((row) => ({
+  const limit = after ? size : size + 1;
+  const inner = await matching(
+    scope,
+    `window ${direction} ${limit}`,
+    after ? [text, isoOf(after.boundary.createdAtMs), after.boundary.id] : [text],
+    (qb) =>
+      qb
+        .select([...KEY, raw('"p"."search_vector"')])
+        .orderBy([{ createdAt: direction }, { id: direction }])
+        .limit(limit),
+    after ? AT_OR_AFTER : undefined,
+  );
+  // Scored around the window, so that the text is a parameter here too (see SCORE).
+  const rows = await run(scope, {
+    sql: `select "w"."id", "w"."created_ms", ${SCORE} from (${inner.sql}) as "w" order by "w"."created_ms" ${direction}, "w"."id" ${direction}`,
+    params: [text, ...inner.params],
+  });
+  const found = (rows as unknown as WindowRow[]).map((row) => ({
     id: Number(row.id),
     createdAtMs: Number(row.created_ms),
     score: Number(row.score),
@@ -166,11 +202,18 @@ async function newest(
   from: { createdAtMs: number; id: number },
   limit: number,
 ): Promise<Hit[]> {
-  const qb = (await matches(scope, text, raw(BEFORE, [isoOf(from.createdAtMs), from.id])))
-    .select(KEY)
-    .orderBy([{ createdAt: 'desc' }, { id: 'desc' }])
-    .limit(limit);
-  const found = (await qb.execute('all', false)) as unknown as {
+  const statement = await matching(
+    scope,
+    `newest ${limit}`,
+    [text, isoOf(from.createdAtMs), from.id],
+    (qb) =>
+      qb
+        .select(KEY)
+        .orderBy([{ createdAt: 'desc' }, { id: 'desc' }])
+        .limit(limit),
+    BEFORE,
+  );
+  const found = (await run(scope, statement)) as {
     id: number | string;
     created_ms: number | string;
   }[];
@@ -182,10 +225,11 @@ async function newest(
 
 /** How many posts match, counted up to `limit` (so a common word costs no more than a rare one). */
 async function countMatches(scope: ReadScope, text: string, limit: number): Promise<number> {
-  const inner = (await matches(scope, text)).select(raw('1')).limit(limit).toQuery();
-  const [row] = await scope.em.execute<{ n: number }[]>(`select count(*)::int as n from (${inner.sql}) c`, [
-    ...inner.params,
-  ]);
+  const inner = await matching(scope, `count ${limit}`, [text], (qb) => qb.select(raw('1')).limit(limit));
+  const [row] = (await run(scope, {
+    sql: `select count(*)::int as n from (${inner.sql}) c`,
+    params: inner.params,
+  })) as { n: number }[];
   return row?.n ?? 0;
 }
 
