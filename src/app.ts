@@ -18,6 +18,7 @@ import { createContext, type GraphQLContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { connectionLimits, initORM } from './db/orm.config.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
+import { withStatementSignal } from './db/statement-cancel.js';
 import { admissionPlugin } from './graphql/admission.plugin.js';
 import { compiledExecutor } from './graphql/compiled.executor.js';
 import { keysetCursorReads } from './graphql/cursor.reads.js';
@@ -135,6 +136,7 @@ export async function startApp(
       'request',
       createHttpHandler<GraphQLContext>({
         apollo,
+        runRequest: withStatementSignal,
         context: (req, signal) =>
           createContext(
             {

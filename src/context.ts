@@ -55,7 +55,8 @@ export interface GraphQLContext {
   write<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
   /**
    * Aborts when the client goes away. Every entity manager of the request carries it: queries not
-   * yet sent fail at once, and a running one is cancelled in PostgreSQL (`pg_cancel_backend`).
+   * yet sent fail at once, and a running one is cancelled in PostgreSQL (a CancelRequest, see
+   * `cancelOnAbort`).
    */
   signal: AbortSignal;
   /** How much of the matches one search ranks and counts. */
@@ -80,8 +81,10 @@ export interface ContextDependencies {
  * each operation, and a copy would lose access to private state.
  */
 function requestContext(deps: ContextDependencies, signal: AbortSignal): GraphQLContext {
-  // Every entity manager of the request is forked from this one and inherits its signal.
-  const abort = { signal, inflightQueryAbortStrategy: 'cancel query' } as const;
+  // Every entity manager of the request is forked from this one and inherits its signal: a
+  // statement not yet sent fails at once. One already running is cancelled by the database
+  // client (see `cancelOnAbort`), not by Kysely, whose `cancel query` opens a session per statement.
+  const abort = { signal, inflightQueryAbortStrategy: 'ignore query' } as const;
   const root = deps.orm.em.fork(abort);
   const run = deps.preparedStatements === false ? plainStatements : preparedStatements(abort);
   const reads = new RequestReads<Loaders, EntityManager>(root, deps.softDelete, (em, visibility, fields) => ({

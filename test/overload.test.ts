@@ -19,6 +19,14 @@ async function holdLock(databaseUrl: string, statement: string, params: unknown[
   await client.query(statement, params);
   return {
     pid: (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid,
+    /** Sessions ever opened on the database (read afresh, though inside the lock's transaction). */
+    async sessions() {
+      await client.query('select pg_stat_clear_snapshot()');
+      const { rows } = await client.query<{ sessions: string }>(
+        'select sessions from pg_stat_database where datname = current_database()',
+      );
+      return Number(rows[0]?.sessions);
+    },
     async release() {
       await client.query('rollback');
       await client.end();
@@ -114,11 +122,16 @@ describe('overload protection', () => {
       await eventually(async () => (await waitingStatements(t, lock.pid)).length > 0);
       expect((await waitingStatements(t, lock.pid)).join('\n')).toMatch(/"comment"/);
 
+      const sessions = await lock.sessions();
       client.abort();
       expect(await abandoned).toMatchObject({ name: 'AbortError' });
-      // pg_cancel_backend on the request's connection: the waiting statement is gone, though the
+      // A CancelRequest for the request's connection: the waiting statement is gone, though the
       // lock is still held (without cancellation it would wait for the statement timeout).
       await eventually(async () => (await waitingStatements(t, lock.pid)).length === 0, 3_000);
+      // Cancelling opened no session (`pg_cancel_backend` from a client of its own would have):
+      // a session's count is published by the time it ends, well within this wait.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await lock.sessions()).toBe(sessions);
 
       // The budget came back: the next heavy request is admitted, not shed.
       await lock.release();

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { entities } from '../modules/entities.js';
 import { AuditEvent, preparedStatementName } from '../soft-delete/index.js';
 import { migrations } from './migrations/index.js';
+import { type CancellableConnection, cancelOnAbort } from './statement-cancel.js';
 import { connectionTypeParsers } from './timestamp.parser.js';
 
 /** What differs between the app, the tests and the tools that open the database. */
@@ -61,15 +62,17 @@ export function connectionLimits(limits: { poolSize: number; statementTimeoutMs:
 }
 
 /**
- * `pg`'s client, always listening for `'error'`, and naming the read path's prepared statements.
+ * `pg`'s client, always listening for `'error'`, naming the read path's prepared statements, and
+ * cancelling a statement whose request is abandoned.
  *
- * Kysely cancels an abandoned request's statement (`pg_cancel_backend`) from a short-lived client
- * of this class that nothing else listens to; if PostgreSQL drops it (a shutdown after the grace
- * period), an unheard `'error'` would crash the process. The statement it ran has its own
- * outcome; there is nothing else to do.
+ * A connection PostgreSQL drops (a shutdown after the grace period) reports an `'error'`; unheard,
+ * it would crash the process. The statement it ran has its own outcome; there is nothing else to do.
  *
  * Kysely passes a statement's text and parameters, never a name; a text the read path prepares
  * (see `preparedStatements`) gets its name here, so that each connection parses it once.
+ *
+ * A statement sent for a request that then aborts is cancelled with PostgreSQL's CancelRequest
+ * (see `cancelOnAbort`); requests run with Kysely's `ignore query`, which opens nothing.
  */
 class ListenedClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
@@ -81,9 +84,11 @@ class ListenedClient extends pg.Client {
   override query(config: any, values?: any, callback?: any): any {
     const name =
       typeof config === 'string' && Array.isArray(values) ? preparedStatementName(config) : undefined;
-    return name
+    const running = name
       ? super.query({ name, text: config, values }, callback)
       : super.query(config, values, callback);
+    // `host`, `port`, `processID` and `secretKey` are the client's own, set when it connected.
+    return cancelOnAbort(this as unknown as CancellableConnection, running);
   }
 }
 

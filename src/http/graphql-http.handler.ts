@@ -21,6 +21,12 @@ export interface HttpHandlerOptions<TContext extends object> {
    * {@link ClientClosedRequestError}) when the client disconnects before the response is complete.
    */
   context: (request: IncomingMessage, signal: AbortSignal) => Promise<TContext>;
+  /**
+   * Runs a request's GraphQL work with the same signal: where that signal is handed to layers the
+   * context does not reach (the database client cancels statements with it, see
+   * `withStatementSignal`). Without it, the work runs as it is.
+   */
+  runRequest?: <T>(signal: AbortSignal, work: () => Promise<T>) => Promise<T>;
   /** Resolves when the database answers; `/healthz` reports 503 when it rejects. */
   health: () => Promise<void>;
   /** Bodies larger than this are refused with 413. */
@@ -77,10 +83,14 @@ export function createHttpHandler<TContext extends object>(options: HttpHandlerO
       const request: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
       // Apollo builds the context after its CSRF check and answers a failure itself, formatted
       // like any other error, with the error's status and headers.
-      const response = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: request,
-        context: () => options.context(req, disconnected.signal),
-      });
+      const execute = () =>
+        options.apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: request,
+          context: () => options.context(req, disconnected.signal),
+        });
+      const response = await (options.runRequest
+        ? options.runRequest(disconnected.signal, execute)
+        : execute());
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {

@@ -1,0 +1,91 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { connect } from 'node:net';
+
+/**
+ * The abort signal of the request whose work is running: every statement sent while it is the
+ * store is cancelled in PostgreSQL when it aborts (see {@link cancelOnAbort}).
+ */
+const REQUEST_SIGNAL = new AsyncLocalStorage<AbortSignal>();
+
+/** PostgreSQL's CancelRequest code (protocol 3.0, "Message Formats"). */
+const CANCEL_REQUEST_CODE = 80877102;
+/** How long a cancel request may take before it is given up (the statement timeout still applies). */
+const CANCEL_TIMEOUT_MS = 2_000;
+
+/**
+ * Runs `work` so that the statements it sends are cancelled when `signal` aborts.
+ *
+ * @example
+ * await withStatementSignal(disconnected.signal, () => apollo.executeHTTPGraphQLRequest(…));
+ */
+export function withStatementSignal<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  return REQUEST_SIGNAL.run(signal, work);
+}
+
+/** Where a connection's server listens, and the key its backend gave for cancelling its statements. */
+export interface CancellableConnection {
+  host: string;
+  port: number;
+  processID: number | null;
+  secretKey: number | null;
+}
+
+/**
+ * Ties a statement just sent on `connection` to the running request's signal: when the request
+ * aborts before the statement settles, PostgreSQL is asked to cancel it with the protocol's own
+ * CancelRequest (what `psql` sends on Ctrl-C). That is one 16-byte message on a socket the server
+ * closes at once: no session, no authentication, no backend of its own, where `pg_cancel_backend`
+ * (Kysely's `cancel query`) opened a whole new session for every abandoned statement.
+ *
+ * The returned promise settles like `running`, but never before the cancel request has been
+ * delivered: the connection goes back to the pool only then, so a late cancel cannot reach a
+ * statement another request sent on it (a backend ignores a cancel while it waits for a command).
+ * Without a running request, or for a statement already settled, `running` is returned as it is.
+ */
+export function cancelOnAbort<T>(connection: CancellableConnection, running: T): T {
+  const signal = REQUEST_SIGNAL.getStore();
+  if (!signal || signal.aborted || !(running instanceof Promise)) return running;
+  let cancelled: Promise<void> | undefined;
+  const onAbort = () => {
+    cancelled = sendCancelRequest(connection);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  const settle = async () => {
+    signal.removeEventListener('abort', onAbort);
+    await cancelled;
+  };
+  return running.then(
+    async (value) => {
+      await settle();
+      return value;
+    },
+    async (error) => {
+      await settle();
+      throw error;
+    },
+  ) as T;
+}
+
+/** Sends a CancelRequest for `connection`'s backend; resolves (never rejects) once it is delivered or gave up. */
+function sendCancelRequest({ host, port, processID, secretKey }: CancellableConnection): Promise<void> {
+  if (processID === null || secretKey === null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const socket = host.startsWith('/') ? connect(`${host}/.s.PGSQL.${port}`) : connect(port, host);
+    const done = () => {
+      socket.destroy();
+      resolve();
+    };
+    socket.setTimeout(CANCEL_TIMEOUT_MS, done);
+    socket.once('error', done);
+    // The server reads the message, signals the backend and closes the socket.
+    socket.once('close', done);
+    socket.once('connect', () => {
+      const message = Buffer.alloc(16);
+      message.writeInt32BE(16, 0);
+      message.writeInt32BE(CANCEL_REQUEST_CODE, 4);
+      message.writeInt32BE(processID, 8);
+      message.writeInt32BE(secretKey, 12);
+      socket.end(message);
+    });
+  });
+}
