@@ -1,11 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { connect } from 'node:net';
 
+/** A statement sent for a request, and the cancel request sent for it once the request aborted. */
+interface SentStatement {
+  connection: CancellableConnection;
+  cancelled?: Promise<void>;
+}
+
 /**
- * The abort signal of the request whose work is running: every statement sent while it is the
- * store is cancelled in PostgreSQL when it aborts (see {@link cancelOnAbort}).
+ * The statements of the request whose work is running, while they run: all of them are
+ * cancelled in PostgreSQL when its signal aborts (see {@link cancelOnAbort}).
  */
-const REQUEST_SIGNAL = new AsyncLocalStorage<AbortSignal>();
+const REQUEST_STATEMENTS = new AsyncLocalStorage<{ signal: AbortSignal; running: Set<SentStatement> }>();
 
 /** PostgreSQL's CancelRequest code (protocol 3.0, "Message Formats"). */
 const CANCEL_REQUEST_CODE = 80877102;
@@ -19,7 +25,15 @@ const CANCEL_TIMEOUT_MS = 2_000;
  * await withStatementSignal(disconnected.signal, () => apollo.executeHTTPGraphQLRequest(…));
  */
 export function withStatementSignal<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
-  return REQUEST_SIGNAL.run(signal, work);
+  const running = new Set<SentStatement>();
+  // One listener per request, not one per statement.
+  const onAbort = () => {
+    for (const statement of running) statement.cancelled ??= sendCancelRequest(statement.connection);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return REQUEST_STATEMENTS.run({ signal, running }, work).finally(() =>
+    signal.removeEventListener('abort', onAbort),
+  );
 }
 
 /** Where a connection's server listens, and the key its backend gave for cancelling its statements. */
@@ -31,37 +45,34 @@ export interface CancellableConnection {
 }
 
 /**
- * Ties a statement just sent on `connection` to the running request's signal: when the request
- * aborts before the statement settles, PostgreSQL is asked to cancel it with the protocol's own
- * CancelRequest (what `psql` sends on Ctrl-C). That is one 16-byte message on a socket the server
- * closes at once: no session, no authentication, no backend of its own, where `pg_cancel_backend`
- * (Kysely's `cancel query`) opened a whole new session for every abandoned statement.
+ * Ties a statement just sent on `connection` to the running request (see
+ * {@link withStatementSignal}): when the request aborts before the statement settles, PostgreSQL
+ * is asked to cancel it with the protocol's own CancelRequest (what `psql` sends on Ctrl-C). That
+ * is one 16-byte message on a socket the server closes at once: no session, no authentication, no
+ * backend of its own, where `pg_cancel_backend` (Kysely's `cancel query`) opened a whole new
+ * session for every abandoned statement.
  *
- * The returned promise settles like `running`, but never before the cancel request has been
- * delivered: the connection goes back to the pool only then, so a late cancel cannot reach a
+ * The returned promise settles like `running`, but never before a cancel request sent for it has
+ * been delivered: the connection goes back to the pool only then, so a late cancel cannot reach a
  * statement another request sent on it (a backend ignores a cancel while it waits for a command).
- * Without a running request, or for a statement already settled, `running` is returned as it is.
+ * Outside a request, `running` is returned as it is.
  */
 export function cancelOnAbort<T>(connection: CancellableConnection, running: T): T {
-  const signal = REQUEST_SIGNAL.getStore();
-  if (!signal || signal.aborted || !(running instanceof Promise)) return running;
-  let cancelled: Promise<void> | undefined;
-  const onAbort = () => {
-    cancelled = sendCancelRequest(connection);
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
-  const settle = async () => {
-    signal.removeEventListener('abort', onAbort);
-    await cancelled;
-  };
+  const request = REQUEST_STATEMENTS.getStore();
+  if (!request || request.signal.aborted || !(running instanceof Promise)) return running;
+  const statement: SentStatement = { connection };
+  request.running.add(statement);
   return running.then(
-    async (value) => {
-      await settle();
-      return value;
+    (value) => {
+      request.running.delete(statement);
+      return statement.cancelled ? statement.cancelled.then(() => value) : value;
     },
-    async (error) => {
-      await settle();
-      throw error;
+    (error) => {
+      request.running.delete(statement);
+      if (!statement.cancelled) throw error;
+      return statement.cancelled.then(() => {
+        throw error;
+      });
     },
   ) as T;
 }
