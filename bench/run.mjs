@@ -1,7 +1,7 @@
 // `npm run bench`: seeds (or reuses) a benchmark database, starts every system on it, checks they
 // return the same data, then runs each workload against each system with autocannon, runs
-// interleaved (every other run takes the systems in reverse order, and within a run the systems
-// take turns in slices), and writes bench/results/latest.{json,md}. Options: --scale 1 --seed 42
+// interleaved (within a run the systems take turns in slices, round in the same order; every other
+// run takes the reverse order), and writes bench/results/latest.{json,md}. Options: --scale 1 --seed 42
 // --duration 10 (seconds per system, workload and run) --slices 10 --warmup 3
 // --connections 16 --runs 3 --systems ours,off,postgraphile,handwritten --workloads
 // W1,W2,W3,W4,W5,W6; --tombstones 0.3 (a target share per table instead of the default mix);
@@ -366,13 +366,23 @@ try {
       const active = order
         .map((server) => ({ server, list: bodies(workload, server.system, ids) }))
         .filter(({ list }) => list);
-      for (const { server, list } of active) load(server, list, tokens[workload], Number(opt.warmup));
-      // The systems take turns in slices (A B C, C B A, A B C…) and each one's figures add up
-      // its slices: this machine's speed swings by 10–50% within seconds, and systems measured
-      // one after another for 10 s each were compared at different speeds (a run's ratio moved
-      // by more than the differences it was to show). Turns of a second give every system the
-      // same mix of fast and slow moments: ours ÷ off on W1 per run went from 0.87–0.96 with
-      // 2 s turns to 0.96–1.02 with 1 s turns, the same code (one run each).
+      // The warm-up goes round in one-second turns too, in the same order: one system's whole
+      // warm-up after another's would leave the first idle for the others' (see below).
+      for (let turn = 0; turn < Number(opt.warmup); turn++)
+        for (const { server, list } of active) load(server, list, tokens[workload], 1);
+      // The systems take turns in slices and each one's figures add up its slices: this machine's
+      // speed swings by 10–50% within seconds, and systems measured one after another for 10 s
+      // each were compared at different speeds (a run's ratio moved by more than the differences
+      // it was to show). Turns of a second give every system the same mix of fast and slow
+      // moments: ours ÷ off on W1 per run went from 0.87–0.96 with 2 s turns to 0.96–1.02 with
+      // 1 s turns, the same code (one run each).
+      // The turns go round in the run's order (A B C D A B C D…; the next run D C B A…), so that
+      // every system waits the same time between its turns. A back-and-forth order (A B C D D C B A)
+      // left the first and last systems idle for six turns (about 10 s) and the middle ones for
+      // two or four: long enough for a connection pool with the usual 10 s idle timeout to close
+      // its connections, and a new PostgreSQL session costs about 23 ms to open and 40 ms more on
+      // its first request (catalogs, plans). The systems at the ends paid it every other turn:
+      // ours ÷ off on W2 read 0.85 with ours first and 1.01–1.04 with the two alone.
       const sums = new Map(
         active.map(({ server }) => [
           server,
@@ -380,7 +390,7 @@ try {
         ]),
       );
       for (let slice = 0; slice < slices; slice++) {
-        for (const { server, list } of slice % 2 === 0 ? active : [...active].reverse()) {
+        for (const { server, list } of active) {
           const sum = sums.get(server);
           const database = server.system === 'off' ? offUrl : url;
           const calls = await statements(database);
