@@ -101,6 +101,7 @@ export async function startApp(
         clientUrl: database.url,
         ...connectionLimits({
           poolSize: config.databasePoolSize,
+          idleTimeoutMs: config.databasePoolIdleTimeoutMs,
           statementTimeoutMs: config.databaseStatementTimeoutMs,
         }),
         ...softDelete.ormOptions(),

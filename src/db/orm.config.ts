@@ -50,10 +50,18 @@ export function ormConfig(overrides: OrmOverrides): Options {
  * and PostgreSQL stops any statement running longer than `statementTimeoutMs` (set as a startup
  * parameter of every pooled connection, so no statement escapes it; 0 turns it off). A stopped
  * statement fails its query with SQLSTATE 57014, and a transaction it belonged to rolls back.
+ * A connection idle for `idleTimeoutMs` is closed (0: kept; unset: `pg`'s 10 s).
  */
-export function connectionLimits(limits: { poolSize: number; statementTimeoutMs: number }): Partial<Options> {
+export function connectionLimits(limits: {
+  poolSize: number;
+  statementTimeoutMs: number;
+  idleTimeoutMs?: number;
+}): Partial<Options> {
   return {
-    pool: { max: limits.poolSize },
+    pool: {
+      max: limits.poolSize,
+      ...(limits.idleTimeoutMs === undefined ? {} : { idleTimeoutMillis: limits.idleTimeoutMs }),
+    },
     driverOptions: {
       Client: ListenedClient,
       ...(limits.statementTimeoutMs > 0 ? { statement_timeout: limits.statementTimeoutMs } : {}),

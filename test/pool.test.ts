@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { fixtures } from './support/fixtures.js';
+import { startTestApp, startTwinApp, TEST_SECRET, type TestApp } from './support/test-app.js';
+
+const FEED = '{ posts(first: 5) { nodes { title author { username } commentCount } } }';
+
+/**
+ * Sessions PostgreSQL opened on the test database while `work` ran. Counted by PostgreSQL itself
+ * (`pg_stat_database.sessions`, regular client sessions only) over a connection opened before.
+ */
+async function sessionsOpenedBy(databaseUrl: string, work: () => Promise<unknown>): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const sessions = async () => {
+    await client.query('select pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ n: string }>(
+      'select sessions as n from pg_stat_database where datname = current_database()',
+    );
+    return Number(rows[0]?.n);
+  };
+  try {
+    const before = await sessions();
+    await work();
+    return (await sessions()) - before;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('pooled connections between bursts', () => {
+  let t: TestApp;
+  let twin: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ databasePoolIdleTimeoutMs: 200 });
+    twin = await startTwinApp(t, { databasePoolIdleTimeoutMs: 60_000 });
+    const f = fixtures(t);
+    const user = await f.user('burst');
+    await f.comment(await f.post(user), user);
+  });
+  afterAll(async () => {
+    await twin?.stop();
+    await t?.stop();
+  });
+
+  /** Sessions a request opens after the server sat idle for `idleMs`, its pool warm before. */
+  async function sessionsAfterLull(app: TestApp, idleMs: number): Promise<number> {
+    for (let i = 0; i < 3; i++) expect((await app.gql(FEED)).errors).toBeUndefined();
+    await sleep(idleMs);
+    return sessionsOpenedBy(app.databaseUrl, async () => {
+      expect((await app.gql(FEED)).errors).toBeUndefined();
+    });
+  }
+
+  it('reuses its connections after a lull shorter than DB_POOL_IDLE_TIMEOUT_MS', async () => {
+    expect(await sessionsAfterLull(twin, 1_000)).toBe(0);
+  });
+
+  it('closes connections idle for DB_POOL_IDLE_TIMEOUT_MS and opens new ones for the next request', async () => {
+    expect(await sessionsAfterLull(t, 1_000)).toBeGreaterThan(0);
+  });
+});
+
+describe('DB_POOL_IDLE_TIMEOUT_MS', () => {
+  const env = { NODE_ENV: 'test', JWT_SECRET: TEST_SECRET };
+
+  it('defaults to a minute, longer than pg’s 10 s, and takes 0 for "keep"', () => {
+    expect(loadConfig(env).databasePoolIdleTimeoutMs).toBe(60_000);
+    expect(loadConfig({ ...env, DB_POOL_IDLE_TIMEOUT_MS: '0' }).databasePoolIdleTimeoutMs).toBe(0);
+  });
+
+  it('refuses a value that is not a number of milliseconds', () => {
+    expect(() => loadConfig({ ...env, DB_POOL_IDLE_TIMEOUT_MS: 'soon' })).toThrow(/DB_POOL_IDLE_TIMEOUT_MS/);
+    expect(() => loadConfig({ ...env, DB_POOL_IDLE_TIMEOUT_MS: '-1' })).toThrow(/DB_POOL_IDLE_TIMEOUT_MS/);
+  });
+});
