@@ -382,7 +382,7 @@ try {
       // two or four: long enough for a connection pool with the usual 10 s idle timeout to close
       // its connections, and a new PostgreSQL session costs about 23 ms to open and 40 ms more on
       // its first request (catalogs, plans). The systems at the ends paid it every other turn:
-      // ours ÷ off on W2 read 0.85 with ours first and 1.01–1.04 with the two alone.
+      // ours ÷ off on W2 read 0.84–0.90 with ours first and 1.02–1.05 with the turns going round.
       const sums = new Map(
         active.map(({ server }) => [
           server,

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../src/graphql/global-id.js';
 import { fixtures } from './support/fixtures.js';
+import { sessionsOpened } from './support/processes.js';
 import { codes, startTestApp, type TestApp } from './support/test-app.js';
 
 // Heavy work is made slow deterministically: the test holds a lock on the comment table from its
@@ -20,13 +21,7 @@ async function holdLock(databaseUrl: string, statement: string, params: unknown[
   return {
     pid: (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid,
     /** Sessions ever opened on the database (read afresh, though inside the lock's transaction). */
-    async sessions() {
-      await client.query('select pg_stat_clear_snapshot()');
-      const { rows } = await client.query<{ sessions: string }>(
-        'select sessions from pg_stat_database where datname = current_database()',
-      );
-      return Number(rows[0]?.sessions);
-    },
+    sessions: () => sessionsOpened(client),
     async release() {
       await client.query('rollback');
       await client.end();

@@ -3,28 +3,19 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { fixtures } from './support/fixtures.js';
+import { sessionsOpened } from './support/processes.js';
 import { startTestApp, startTwinApp, TEST_SECRET, type TestApp } from './support/test-app.js';
 
 const FEED = '{ posts(first: 5) { nodes { title author { username } commentCount } } }';
 
-/**
- * Sessions PostgreSQL opened on the test database while `work` ran. Counted by PostgreSQL itself
- * (`pg_stat_database.sessions`, regular client sessions only) over a connection opened before.
- */
+/** Sessions PostgreSQL opened on the test database while `work` ran, over a connection opened before. */
 async function sessionsOpenedBy(databaseUrl: string, work: () => Promise<unknown>): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  const sessions = async () => {
-    await client.query('select pg_stat_clear_snapshot()');
-    const { rows } = await client.query<{ n: string }>(
-      'select sessions as n from pg_stat_database where datname = current_database()',
-    );
-    return Number(rows[0]?.n);
-  };
   try {
-    const before = await sessions();
+    const before = await sessionsOpened(client);
     await work();
-    return (await sessions()) - before;
+    return (await sessionsOpened(client)) - before;
   } finally {
     await client.end();
   }

@@ -162,6 +162,19 @@ export async function sessionsWaitingOnLocks(url: string): Promise<number> {
   }
 }
 
+/**
+ * Sessions ever opened on `client`'s database (`pg_stat_database.sessions`: regular client
+ * sessions only), read afresh even inside a transaction, which would otherwise keep answering
+ * from its first statistics snapshot.
+ */
+export async function sessionsOpened(client: pg.Client): Promise<number> {
+  await client.query('select pg_stat_clear_snapshot()');
+  const { rows } = await client.query<{ n: string }>(
+    'select sessions as n from pg_stat_database where datname = current_database()',
+  );
+  return Number(rows[0]?.n);
+}
+
 /** Resolves after `ms` milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
