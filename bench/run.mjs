@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { openBenchServer, sql } from './database.mjs';
+import { pairedRatio } from './spread.mjs';
 import { bodies, essence, rowsReturned, WORKLOADS } from './workloads.mjs';
 
 const { values: opt } = parseArgs({
@@ -386,7 +387,17 @@ try {
       const sums = new Map(
         active.map(({ server }) => [
           server,
-          { requests: 0, seconds: 0, cpu: 0, calls: 0, ms: 0, counted: true, errors: 0, latencies: [] },
+          {
+            requests: 0,
+            seconds: 0,
+            cpu: 0,
+            calls: 0,
+            ms: 0,
+            counted: true,
+            errors: 0,
+            latencies: [],
+            turns: [],
+          },
         ]),
       );
       for (let slice = 0; slice < slices; slice++) {
@@ -406,6 +417,7 @@ try {
           sum.requests += r.requests;
           sum.seconds += r.seconds;
           sum.errors += r.errors;
+          sum.turns.push({ requests: r.requests, seconds: r.seconds });
           for (const ms of r.latencies) sum.latencies.push(ms);
           // A turn ends with up to 16 requests in flight, which their client abandons: PostGraphile
           // finishes them, ours stops at the disconnect. Their work must not land in the next
@@ -429,6 +441,7 @@ try {
           cpuMsPerRequest: (sum.cpu / requests) * 1000,
           statementsPerRequest: sum.counted ? sum.calls / requests : null,
           dbMsPerRequest: sum.counted ? sum.ms / requests : null,
+          turns: sum.turns,
         };
         const key = `${server.system} ${workload}`;
         results[key] ??= [];
@@ -466,6 +479,8 @@ try {
       workload,
       rps,
       rpsPerRun: runs.map((r) => r.rps),
+      // Each turn's requests and seconds, run by run, for the pooled ratios and their intervals.
+      turnsPerRun: runs.map((r) => r.turns),
       p50: median(runs.map((r) => r.latency.p50)),
       p95: median(runs.map((r) => r.latency.p95)),
       p99: median(runs.map((r) => r.latency.p99)),
@@ -492,7 +507,17 @@ try {
     const y = report.rows.find((r) => r.system === b && r.workload === over);
     if (!x || !y) return null;
     const perRun = x.rpsPerRun.map((rps, i) => Number((rps / y.rpsPerRun[i]).toFixed(2)));
-    return { median: median(perRun), perRun };
+    // Every turn with the other system's turn of the same slice and run (see spread.mjs).
+    const pairs = x.turnsPerRun.flatMap((turns, run) =>
+      turns.map((a, slice) => ({ a, b: y.turnsPerRun[run][slice] })).filter(({ b }) => b),
+    );
+    const pooled = pairedRatio(pairs);
+    const round = (v) => Number(v.toFixed(3));
+    return {
+      median: median(perRun),
+      perRun,
+      pooled: pooled && { ratio: round(pooled.ratio), low: round(pooled.low), high: round(pooled.high) },
+    };
   };
   report.ratios = Object.fromEntries(
     workloads.map((w) => [
@@ -530,6 +555,12 @@ function ratioCell(ratio) {
   return ratio ? `${ratio.median.toFixed(2)} (${ratio.perRun.map((x) => x.toFixed(2)).join(', ')})` : 'n/a';
 }
 
+/** A pooled ratio as a table cell: over every turn, then its 90% interval. */
+function pooledCell(ratio) {
+  const p = ratio?.pooled;
+  return p ? `${p.ratio.toFixed(2)} (${p.low.toFixed(2)}–${p.high.toFixed(2)})` : 'n/a';
+}
+
 function markdown(report) {
   const f = (x, d = 0) => (x === null || x === undefined ? 'n/a' : Number(x).toFixed(d));
   const lines = [
@@ -552,15 +583,24 @@ function markdown(report) {
         `| ${w} | ${ratioCell(r.oursOverOff)} | ${ratioCell(r.oursOverPostgraphile)} | ${ratioCell(r.oursOverHandwritten)} |`,
     ),
     '',
+    "The same ratios pooled over every turn (each turn paired with the other system's turn next to it), with a 90% bootstrap interval over those pairs (bench/spread.mjs): an interval that holds 1.00 shows no difference this machine can tell apart.",
+    '',
+    '| workload | ours ÷ feature-off | ours ÷ PostGraphile | ours ÷ hand-written |',
+    '| --- | ---: | ---: | ---: |',
+    ...Object.entries(report.ratios).map(
+      ([w, r]) =>
+        `| ${w} | ${pooledCell(r.oursOverOff)} | ${pooledCell(r.oursOverPostgraphile)} | ${pooledCell(r.oursOverHandwritten)} |`,
+    ),
+    '',
     ...(Object.keys(report.auditorOverLive ?? {}).length > 0
       ? [
           'W6 ÷ W2 on the same system (req/s, median of per-run ratios), and the rows each returns:',
           '',
-          '| system | W6 ÷ W2 | rows W6 / W2 | rows per second, W6 ÷ W2 |',
-          '| --- | ---: | ---: | ---: |',
+          '| system | W6 ÷ W2 | pooled | rows W6 / W2 | rows per second, W6 ÷ W2 |',
+          '| --- | ---: | ---: | ---: | ---: |',
           ...Object.entries(report.auditorOverLive).map(
             ([system, r]) =>
-              `| ${system} | ${ratioCell(r)} | ${r.rows.join(' / ')} | ${r.rows.includes(null) ? 'n/a' : ((r.median * r.rows[0]) / r.rows[1]).toFixed(2)} |`,
+              `| ${system} | ${ratioCell(r)} | ${pooledCell(r)} | ${r.rows.join(' / ')} | ${r.rows.includes(null) ? 'n/a' : ((r.median * r.rows[0]) / r.rows[1]).toFixed(2)} |`,
           ),
           '',
         ]
