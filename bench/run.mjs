@@ -1,7 +1,9 @@
 // `npm run bench`: seeds (or reuses) a benchmark database, starts every system on it, checks they
 // return the same data, then runs each workload against each system with autocannon, runs
 // interleaved (within a run the systems take turns in slices, round in the same order; every other
-// run takes the reverse order), and writes bench/results/latest.{json,md}. Options: --scale 1 --seed 42
+// run takes the reverse order), and writes bench/results/latest.{json,md}: figures per system and
+// workload, ratios between systems as medians of the per-run ratios and pooled over every turn with a
+// 90% interval (spread.mjs). Options: --scale 1 --seed 42
 // --duration 10 (seconds per system, workload and run) --slices 10 --warmup 3
 // --connections 16 --runs 3 --systems ours,off,postgraphile,handwritten --workloads
 // W1,W2,W3,W4,W5,W6; --tombstones 0.3 (a target share per table instead of the default mix);
