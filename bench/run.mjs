@@ -557,6 +557,18 @@ function ratioCell(ratio) {
   return ratio ? `${ratio.median.toFixed(2)} (${ratio.perRun.map((x) => x.toFixed(2)).join(', ')})` : 'n/a';
 }
 
+/** The ratios' table, one row per workload, each ratio written by `cell`. */
+function ratioTable(ratios, cell) {
+  return [
+    '| workload | ours ÷ feature-off | ours ÷ PostGraphile | ours ÷ hand-written |',
+    '| --- | ---: | ---: | ---: |',
+    ...Object.entries(ratios).map(
+      ([w, r]) =>
+        `| ${w} | ${cell(r.oursOverOff)} | ${cell(r.oursOverPostgraphile)} | ${cell(r.oursOverHandwritten)} |`,
+    ),
+  ];
+}
+
 /** A pooled ratio as a table cell: over every turn, then its 90% interval. */
 function pooledCell(ratio) {
   const p = ratio?.pooled;
@@ -578,21 +590,11 @@ function markdown(report) {
     '',
     'Ratios of req/s: the median of the per-run ratios (each run compares the systems back to back), per-run ratios in parentheses.',
     '',
-    '| workload | ours ÷ feature-off | ours ÷ PostGraphile | ours ÷ hand-written |',
-    '| --- | ---: | ---: | ---: |',
-    ...Object.entries(report.ratios).map(
-      ([w, r]) =>
-        `| ${w} | ${ratioCell(r.oursOverOff)} | ${ratioCell(r.oursOverPostgraphile)} | ${ratioCell(r.oursOverHandwritten)} |`,
-    ),
+    ...ratioTable(report.ratios, ratioCell),
     '',
     "The same ratios pooled over every turn (each turn paired with the other system's turn next to it), with a 90% bootstrap interval over those pairs (bench/spread.mjs): an interval that holds 1.00 shows no difference this machine can tell apart.",
     '',
-    '| workload | ours ÷ feature-off | ours ÷ PostGraphile | ours ÷ hand-written |',
-    '| --- | ---: | ---: | ---: |',
-    ...Object.entries(report.ratios).map(
-      ([w, r]) =>
-        `| ${w} | ${pooledCell(r.oursOverOff)} | ${pooledCell(r.oursOverPostgraphile)} | ${pooledCell(r.oursOverHandwritten)} |`,
-    ),
+    ...ratioTable(report.ratios, pooledCell),
     '',
     ...(Object.keys(report.auditorOverLive ?? {}).length > 0
       ? [

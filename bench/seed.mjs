@@ -4,6 +4,7 @@
 // mix (15% of users, then 18% of posts, then 2% of comments, cascades on top) or a target share
 // per table (`--tombstones 0.3`).
 import pg from 'pg';
+import { prng } from './random.mjs';
 
 /** Row counts at scale 1. */
 export const BASE = { users: 10_000, posts: 100_000, comments: 500_000, follows: 50_000 };
@@ -29,18 +30,6 @@ const WORDS = [
   'story',
   'idea',
 ];
-
-/** A small seedable PRNG, so the same seed always gives the same data. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** When each label last printed a line, for logs (stderr not a terminal). */
 const lastLine = new Map();

@@ -4,6 +4,7 @@
 // one system is paired with the other's turn next to it (the same slice of the same run), the
 // ratio is taken over all the turns pooled, and resampling the pairs says how much it would move
 // with other turns of the same machine.
+import { prng } from './random.mjs';
 
 /**
  * The ratio of `a`'s requests per second to `b`'s over paired turns, with a bootstrap interval.
@@ -29,7 +30,7 @@ export function pairedRatio(pairs, { draws = 2000, level = 0.9, seed = 1 } = {})
     }
     return aRequests / aSeconds / (bRequests / bSeconds);
   };
-  const random = mulberry32(seed);
+  const random = prng(seed);
   const all = pairs.map((_, i) => i);
   const resampled = [];
   for (let draw = 0; draw < draws; draw++) {
@@ -38,16 +39,4 @@ export function pairedRatio(pairs, { draws = 2000, level = 0.9, seed = 1 } = {})
   resampled.sort((x, y) => x - y);
   const at = (q) => resampled[Math.min(draws - 1, Math.max(0, Math.round(q * (draws - 1))))];
   return { ratio: ratioOf(all), low: at((1 - level) / 2), high: at((1 + level) / 2) };
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same interval. */
-function mulberry32(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
