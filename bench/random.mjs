@@ -1,5 +1,5 @@
-// The bench's one seeded random generator: the seeder's data and the ratios' intervals both
-// come out the same for the same seed.
+// The one seeded random generator of the bench and the tests: the seeder's data, the ratios'
+// intervals and the leak hunt's random operations come out the same for the same seed.
 
 /**
  * A small seedable PRNG (mulberry32): the same seed always gives the same sequence.

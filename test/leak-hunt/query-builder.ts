@@ -1,3 +1,5 @@
+import { prng } from '../../bench/random.mjs';
+
 /**
  * Builds random read operations from a seed: random depth, aliases, inline and named fragments,
  * page sizes, `node(id)` and `search`. Every object selects `__typename` and `id`, and every alias
@@ -12,7 +14,7 @@ export function randomOperation(
   audit = false,
 ): { source: string; searches: Record<string, string> } {
   const searches: Record<string, string> = {};
-  const rng = mulberry32(seed);
+  const rng = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
   const chance = (p: number) => rng() < p;
   let aliases = 0;
@@ -113,16 +115,4 @@ export function parseKey(key: string): { field: string; includeDeleted: boolean 
   return match
     ? { field: match[2] as string, includeDeleted: match[1] === 'd' }
     : { field: key, includeDeleted: false };
-}
-
-/** A small, fast, seedable PRNG, so that a failing operation can be rebuilt from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
