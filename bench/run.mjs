@@ -390,8 +390,6 @@ try {
         active.map(({ server }) => [
           server,
           {
-            requests: 0,
-            seconds: 0,
             cpu: 0,
             calls: 0,
             ms: 0,
@@ -416,8 +414,6 @@ try {
             sum.calls += after.calls - calls.calls;
             sum.ms += after.ms - calls.ms;
           }
-          sum.requests += r.requests;
-          sum.seconds += r.seconds;
           sum.errors += r.errors;
           sum.turns.push({ requests: r.requests, seconds: r.seconds });
           for (const ms of r.latencies) sum.latencies.push(ms);
@@ -429,11 +425,13 @@ try {
       }
       for (const { server } of active) {
         const sum = sums.get(server);
-        const requests = Math.max(1, sum.requests);
+        // A system's figures for the run are its turns added up.
+        const total = (field) => sum.turns.reduce((n, turn) => n + turn[field], 0);
+        const requests = Math.max(1, total('requests'));
         const latencies = sum.latencies.sort((a, b) => a - b);
         const r = {
-          requests: sum.requests,
-          rps: sum.requests / sum.seconds,
+          requests: total('requests'),
+          rps: total('requests') / total('seconds'),
           latency: {
             p50: percentile(latencies, 50),
             p95: percentile(latencies, 95),
@@ -511,7 +509,7 @@ try {
     const perRun = x.rpsPerRun.map((rps, i) => Number((rps / y.rpsPerRun[i]).toFixed(2)));
     // Every turn with the other system's turn of the same slice and run (see spread.mjs).
     const pairs = x.turnsPerRun.flatMap((turns, run) =>
-      turns.map((a, slice) => ({ a, b: y.turnsPerRun[run][slice] })).filter(({ b }) => b),
+      turns.map((a, slice) => ({ a, b: y.turnsPerRun[run][slice] })),
     );
     const pooled = pairedRatio(pairs);
     const round = (v) => Number(v.toFixed(3));
