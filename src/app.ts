@@ -17,6 +17,7 @@ import type { AppConfig } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { connectionLimits, initORM } from './db/orm.config.js';
+import { closeSettledPool } from './db/pool-close.js';
 import { seedDemoData } from './db/seeders/demo.seeder.js';
 import { withStatementSignal } from './db/statement-cancel.js';
 import { admissionPlugin } from './graphql/admission.plugin.js';
@@ -172,7 +173,7 @@ export async function startApp(
         stopping ??= stopInOrder(
           {
             drainHttp: () => apollo.stop(),
-            closePool: () => ready.close(),
+            closePool: (signal) => closeSettledPool(ready, signal),
             stopDatabase: () => database.stop(),
           },
           config.shutdownGraceMs,

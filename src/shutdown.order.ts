@@ -2,8 +2,11 @@
 export interface ShutdownSteps {
   /** Stops accepting connections and waits for in-flight requests (bounded by its own grace period). */
   drainHttp(): Promise<void>;
-  /** Closes the database pool; waits for connections still in use. */
-  closePool(): Promise<void>;
+  /**
+   * Closes the database pool; waits for connections still in use, until `signal` aborts (the
+   * grace period is over: whatever is still out is abandoned).
+   */
+  closePool(signal: AbortSignal): Promise<void>;
   /** Stops the embedded database, if this process started one. */
   stopDatabase(): Promise<void>;
 }
@@ -19,7 +22,7 @@ export interface ShutdownSteps {
  * with a fast shutdown, which rolls back what is left).
  *
  * @example
- * await stopInOrder({ drainHttp: () => apollo.stop(), closePool: () => orm.close(), stopDatabase: () => db.stop() }, 10_000);
+ * await stopInOrder({ drainHttp: () => apollo.stop(), closePool: (signal) => closeSettledPool(orm, signal), stopDatabase: () => db.stop() }, 10_000);
  */
 export async function stopInOrder(
   steps: ShutdownSteps,
@@ -27,7 +30,8 @@ export async function stopInOrder(
   log: (line: string) => void = console.log,
 ): Promise<void> {
   await steps.drainHttp();
-  const poolClosed = steps.closePool().then(() => true);
+  const graceOver = new AbortController();
+  const poolClosed = steps.closePool(graceOver.signal).then(() => true);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), graceMs);
@@ -35,6 +39,7 @@ export async function stopInOrder(
   const closedInTime = await Promise.race([poolClosed, late]).finally(() => clearTimeout(timer));
   if (!closedInTime) {
     log(`Database connections still busy ${graceMs} ms after the drain; stopping without them.`);
+    graceOver.abort();
     // Rejections after this point belong to connections that are being abandoned.
     poolClosed.catch(() => {});
   }

@@ -1,9 +1,12 @@
+import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { fixtures } from './support/fixtures.js';
-import { sessionsOpened } from './support/processes.js';
+import { sessionsOpened, waitFor } from './support/processes.js';
+import { slowProxy } from './support/slow-proxy.js';
 import { startTestApp, startTwinApp, TEST_SECRET, type TestApp } from './support/test-app.js';
 
 const FEED = '{ posts(first: 5) { nodes { title author { username } commentCount } } }';
@@ -66,5 +69,54 @@ describe('DB_POOL_IDLE_TIMEOUT_MS', () => {
   it('refuses a value that is not a number of milliseconds', () => {
     expect(() => loadConfig({ ...env, DB_POOL_IDLE_TIMEOUT_MS: 'soon' })).toThrow(/DB_POOL_IDLE_TIMEOUT_MS/);
     expect(() => loadConfig({ ...env, DB_POOL_IDLE_TIMEOUT_MS: '-1' })).toThrow(/DB_POOL_IDLE_TIMEOUT_MS/);
+  });
+});
+
+describe('closing the pool', () => {
+  it('a stop right after clients abandon their requests does not wait out the grace period', {
+    timeout: 60_000,
+  }, async () => {
+    const t = await startTestApp();
+    const target = new URL(t.databaseUrl);
+    const proxy = await slowProxy(target.hostname, Number(target.port));
+    const locker = new pg.Client({ connectionString: t.databaseUrl });
+    const logs: string[] = [];
+    try {
+      const app = await startApp(
+        {
+          ...t.app.config,
+          port: 0,
+          databaseUrl: proxy.url(t.databaseUrl),
+          databasePoolSize: 4,
+          shutdownGraceMs: 20_000,
+        },
+        (line) => logs.push(line),
+      );
+      // Requests that got a connection wait on the lock; the others wait for new connections,
+      // which the proxy holds back for a second.
+      await locker.connect();
+      await locker.query('begin');
+      await locker.query('lock table post in access exclusive mode');
+      proxy.delayMs = 1_000;
+      const sent = Array.from({ length: 6 }, () => {
+        const req = request(app.url, { method: 'POST', headers: { 'content-type': 'application/json' } });
+        req.on('error', () => {});
+        req.end(JSON.stringify({ query: '{ posts(first: 3) { nodes { title } } }' }));
+        return req;
+      });
+      await waitFor(() => proxy.held > 0, 10_000, 'a new connection being opened');
+      for (const req of sent) req.destroy();
+
+      const began = Date.now();
+      await app.stop();
+      // Without waiting for the abandoned acquisitions, a connection opened after the pool was
+      // closed is never released and the stop takes all of SHUTDOWN_GRACE_MS.
+      expect(Date.now() - began).toBeLessThan(10_000);
+      expect(logs.filter((line) => line.includes('still busy'))).toEqual([]);
+    } finally {
+      await locker.end().catch(() => {});
+      await proxy.close();
+      await t.stop();
+    }
   });
 });
