@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from '../src/app.js';
+import { type App, startApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { fixtures } from './support/fixtures.js';
 import { sessionsOpened, waitFor } from './support/processes.js';
@@ -81,6 +81,7 @@ describe('closing the pool', () => {
     const proxy = await slowProxy(target.hostname, Number(target.port));
     const locker = new pg.Client({ connectionString: t.databaseUrl });
     const logs: string[] = [];
+    let started: App | undefined;
     try {
       const app = await startApp(
         {
@@ -92,6 +93,7 @@ describe('closing the pool', () => {
         },
         (line) => logs.push(line),
       );
+      started = app;
       // Requests that got a connection wait on the lock; the others wait for new connections,
       // which the proxy holds back for a second.
       await locker.connect();
@@ -114,6 +116,7 @@ describe('closing the pool', () => {
       expect(Date.now() - began).toBeLessThan(10_000);
       expect(logs.filter((line) => line.includes('still busy'))).toEqual([]);
     } finally {
+      await started?.stop();
       await locker.end().catch(() => {});
       await proxy.close();
       await t.stop();

@@ -5,14 +5,14 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 const SETTLE_POLL_MS = 10;
 
 /** The counts of `pg`'s pool that say whether anything still uses it. */
-export interface PoolCounts {
+interface PoolCounts {
   totalCount: number;
   idleCount: number;
   waitingCount: number;
 }
 
 /** True when no one waits for a connection and every connection is back in the pool. */
-export function poolSettled(pool: PoolCounts): boolean {
+function poolSettled(pool: PoolCounts): boolean {
   return pool.waitingCount === 0 && pool.idleCount === pool.totalCount;
 }
 
