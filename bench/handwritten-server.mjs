@@ -7,6 +7,8 @@ import pg from 'pg';
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
   max: Number(process.env.POOL_SIZE ?? 16),
+  // Ours' default idle timeout, as for PostGraphile (see postgraphile-server.mjs).
+  idleTimeoutMillis: 60_000,
 });
 /**
  * W2 as one statement. `live` hides tombstones and rows under hidden parents as the filter does

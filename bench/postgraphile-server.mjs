@@ -12,7 +12,9 @@ const preset = {
     makePgService({
       connectionString: process.env.DATABASE_URL,
       schemas: ['public'],
-      poolConfig: { max: Number(process.env.POOL_SIZE ?? 16) },
+      // The idle timeout is ours' default (DB_POOL_IDLE_TIMEOUT_MS), not pg's 10 s: no system's pool
+      // may close its connections between two of its turns (see bench/run.mjs).
+      poolConfig: { max: Number(process.env.POOL_SIZE ?? 16), idleTimeoutMillis: 60_000 },
     }),
   ],
   grafserv: { graphqlPath: '/graphql', graphiql: false },

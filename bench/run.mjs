@@ -1,8 +1,9 @@
 // `npm run bench`: seeds (or reuses) a benchmark database, starts every system on it, checks they
 // return the same data, then runs each workload against each system with autocannon, runs
-// interleaved (within a run the systems take turns in slices, round in the same order; every other
-// run takes the reverse order), and writes bench/results/latest.{json,md}: figures per system and
-// workload, ratios between systems as medians of the per-run ratios and pooled over every turn with a
+// interleaved (within a run the systems take turns in slices, round in the same order, turning
+// back half-way; every other run starts in the reverse order), and writes
+// bench/results/latest.{json,md}: figures per system and workload, ratios between systems as
+// medians of the per-run ratios and pooled over every turn with a
 // 90% interval (spread.mjs). Options: --scale 1 --seed 42
 // --duration 10 (seconds per system, workload and run) --slices 10 --warmup 3
 // --connections 16 --runs 3 --systems ours,off,postgraphile,handwritten --workloads
@@ -386,6 +387,15 @@ try {
       // its connections, and a new PostgreSQL session costs about 23 ms to open and 40 ms more on
       // its first request (catalogs, plans). The systems at the ends paid it every other turn:
       // ours ÷ off on W2 read 0.84–0.90 with ours first and 1.02–1.05 with the turns going round.
+      // Half-way through the run the round turns back (A B C D … A B C D, D C B A … D C B A), so
+      // that each system follows one neighbour for half its turns and the other for the rest. A
+      // system is slower in the turn right after PostGraphile's, whichever it is (W1, ours ÷ off
+      // in turns of a fixed order: 0.945 with ours after PostGraphile, 1.015 with off after it;
+      // ours' and off's CPU per request rose 4–6% in that slot), and with one direction per run
+      // ours held that slot in two runs of three: the median ratio took the slot's cost (per-run
+      // ours ÷ off on W1 over seven invocations: 0.86–0.99 in runs 1 and 3, 0.91–1.03 in run 2;
+      // 0.94–1.07 with PostGraphile left out). The turn back leaves one system idle for twice
+      // the usual wait, once per run; every pool keeps idle connections for 60 s, so none closes.
       const sums = new Map(
         active.map(({ server }) => [
           server,
@@ -401,7 +411,7 @@ try {
         ]),
       );
       for (let slice = 0; slice < slices; slice++) {
-        for (const { server, list } of active) {
+        for (const { server, list } of slice < slices / 2 ? active : [...active].reverse()) {
           const sum = sums.get(server);
           const database = server.system === 'off' ? offUrl : url;
           const calls = await statements(database);
