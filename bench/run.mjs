@@ -396,6 +396,9 @@ try {
       // ours ÷ off on W1 over seven invocations: 0.86–0.99 in runs 1 and 3, 0.91–1.03 in run 2;
       // 0.94–1.07 with PostGraphile left out). The turn back leaves one system idle for twice
       // the usual wait, once per run; every pool keeps idle connections for 60 s, so none closes.
+      // It moved W3's price in the full run (0.94 → 0.97) but not W1's, and run 2 still reads
+      // highest: a second effect of position, not found yet (see README, Performance).
+      const back = [...active].reverse();
       const sums = new Map(
         active.map(({ server }) => [
           server,
@@ -411,7 +414,7 @@ try {
         ]),
       );
       for (let slice = 0; slice < slices; slice++) {
-        for (const { server, list } of slice < slices / 2 ? active : [...active].reverse()) {
+        for (const { server, list } of slice < slices / 2 ? active : back) {
           const sum = sums.get(server);
           const database = server.system === 'off' ? offUrl : url;
           const calls = await statements(database);
