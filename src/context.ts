@@ -81,19 +81,24 @@ export interface ContextDependencies {
  * each operation, and a copy would lose access to private state.
  */
 function requestContext(deps: ContextDependencies, signal: AbortSignal): GraphQLContext {
-  // Every entity manager of the request is forked from this one and inherits its signal: a
+  // Every entity manager of the request carries the signal, and the loaders' runner passes it
+  // with each statement (they share a statement reader per mode, see `statementReader`): a
   // statement not yet sent fails at once. One already running is cancelled by the database
   // client (see `cancelOnAbort`), not by Kysely, whose `cancel query` opens a session per statement.
   const abort = { signal, inflightQueryAbortStrategy: 'ignore query' } as const;
-  const root = deps.orm.em.fork(abort);
-  const run = deps.preparedStatements === false ? plainStatements : preparedStatements(abort);
-  const reads = new RequestReads<Loaders, EntityManager>(root, deps.softDelete, (em, visibility, fields) => ({
-    user: entityLoader(em, User, visibility, run, fields),
-    post: entityLoader(em, Post, visibility, run, fields),
-    comment: entityLoader(em, Comment, visibility, run, fields),
-    lists: new ListLoaders(em, visibility, run, fields),
-    run,
-  }));
+  const run = deps.preparedStatements === false ? plainStatements(abort) : preparedStatements(abort);
+  const reads = new RequestReads<Loaders, EntityManager>(
+    deps.orm.em,
+    abort,
+    deps.softDelete,
+    (reader, visibility, fields) => ({
+      user: entityLoader(reader, User, visibility, run, fields),
+      post: entityLoader(reader, Post, visibility, run, fields),
+      comment: entityLoader(reader, Comment, visibility, run, fields),
+      lists: new ListLoaders(reader, visibility, run, fields),
+      run,
+    }),
+  );
   const context: GraphQLContext = {
     viewer: null,
     softDelete: deps.softDelete,
@@ -104,7 +109,7 @@ function requestContext(deps: ContextDependencies, signal: AbortSignal): GraphQL
       try {
         // Each attempt starts from a fresh entity manager: a retried transaction re-reads everything.
         return await withTransientRetries(async () => {
-          const em = root.fork();
+          const em = reads.fork();
           // A viewer who deleted themself earlier in this operation acts no more.
           if (context.viewer && (await em.count(User, { id: context.viewer.userId })) === 0) {
             throw UnauthenticatedError.invalidToken();

@@ -33,6 +33,7 @@ export {
   type ReadScope,
   RequestReads,
   type RowFields,
+  statementReader,
   type Visibility,
 } from './request-reads.js';
 export {

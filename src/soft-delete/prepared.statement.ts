@@ -57,14 +57,16 @@ const MAX_STATEMENTS = 2_000;
  * PostgreSQL's CPU 6.2–6.7 → 4.3–4.4 ms per request, the client's 4.6–5.8 → 4.0–4.8 ms.
  *
  * Statements run through `em.getKysely()`, the ORM's public Kysely instance; inside a
- * transaction, and for a statement it cannot convert, it falls back to `em.execute`.
+ * transaction, and for a statement it cannot convert, it falls back to `em.execute`. Either way
+ * `abort` goes with each statement: the entity manager may be shared (see `statementReader`).
  */
 export function preparedStatements(abort: AbortOptions): StatementRunner {
+  const plain = plainStatements(abort);
   return async (em, { sql, params }) => {
     const sqlEm = em as unknown as SqlEntityManager;
     const prepared = em.isInTransaction() ? null : convert(sql);
     const values = prepared && valuesFor(prepared, params);
-    if (!prepared || !values) return plainStatements(em, { sql, params });
+    if (!prepared || !values) return plain(em, { sql, params });
     const single = prepared.single === null ? null : singleValues(prepared, params);
     const [text, bound] = single && prepared.single ? [prepared.single, single] : [prepared.text, values];
     const started = Date.now();
@@ -83,11 +85,16 @@ export function preparedStatements(abort: AbortOptions): StatementRunner {
 
 /**
  * Runs read statements as the ORM runs any (`em.execute`, parameters written into the text): for
- * a connection pooler that cannot keep prepared statements per client. The entity manager's own
- * abort signal applies.
+ * a connection pooler that cannot keep prepared statements per client, and for statements whose
+ * plan should fit their values. `abort` applies; where it sets nothing, the entity manager's own.
  */
-export const plainStatements: StatementRunner = async (em, { sql, params }) =>
-  (await (em as unknown as SqlEntityManager).execute(sql, [...params])) as object[];
+export function plainStatements(abort: AbortOptions = {}): StatementRunner {
+  return async (em, { sql, params }) =>
+    (await (em as unknown as SqlEntityManager).execute(sql, [...params], {
+      method: 'all',
+      ...abort,
+    })) as object[];
+}
 
 /**
  * The name a statement text is prepared under on every connection, or `undefined` for a text

@@ -207,7 +207,7 @@ describe('the projection planner', () => {
   });
 
   it('falls back to whole rows from fresh loaders when two operations share one request', () => {
-    const reads = new RequestReads(t.app.orm.em.fork(), t.app.softDelete, () => ({}));
+    const reads = new RequestReads(t.app.orm.em, {}, t.app.softDelete, () => ({}));
     const meta = t.app.orm.getMetadata().get(Post);
     const titles = plan('{ posts { nodes { title } } }');
     const bodies = plan('{ posts { nodes { body } } }');

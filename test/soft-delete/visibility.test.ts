@@ -244,4 +244,27 @@ describe('visibility modes', () => {
     expect(await live.em.findOne(User, ids.alice)).toBeNull();
     expect(await live.loaders.user.load(ids.alice)).toBeNull();
   });
+
+  it('share only statement readers between requests, which keep nothing of any request', async () => {
+    await t.gql(DELETE_USER, { id: gid.user(ids.alice) }, { userId: ids.alice });
+    const auditor = await t.gql(
+      '{ users(includeDeleted: true) { nodes { id posts(includeDeleted: true) { totalCount nodes { id author { id } } } } } }',
+      {},
+      { userId: ids.carol, scopes: ['audit:read'] },
+    );
+    expect(auditor.errors).toBeUndefined();
+    expect(auditor.data?.users.nodes.map((u: { id: string }) => u.id)).toContain(gid.user(ids.alice));
+    const live = await read({ userId: ids.bob });
+    expect(live.users.nodes.map((u: { id: string }) => u.id)).not.toContain(gid.user(ids.alice));
+    const { statementReader } = await import('../../src/soft-delete/index.js');
+    for (const mode of ['live', 'all'] as const) {
+      const reader = statementReader(t.app.orm.em, mode, t.app.softDelete);
+      // The loaders built and ran their statements through it, and not one entity stayed behind.
+      expect(reader.getUnitOfWork().getIdentityMap().keys()).toEqual([]);
+      expect(reader.isInTransaction()).toBe(false);
+    }
+    expect(statementReader(t.app.orm.em, 'all', t.app.softDelete)).not.toBe(
+      statementReader(t.app.orm.em, 'live', t.app.softDelete),
+    );
+  });
 });

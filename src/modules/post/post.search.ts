@@ -130,8 +130,11 @@ function matching(
  * with one of them.
  */
 async function run(scope: ReadScope, statement: Statement): Promise<object[]> {
-  return plainStatements(scope.em, statement);
+  // The scope's own entity manager carries the request's signal.
+  return PLAIN(scope.em, statement);
 }
+
+const PLAIN = plainStatements();
 
 /**
  * The ranked run from its start or from a cursor in it. On the first page the window is the
