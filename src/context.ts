@@ -30,6 +30,8 @@ export interface Loaders {
   lists: ListLoaders;
   /** Runs the scope's read statements: prepared, cancelled with the request. */
   run: StatementRunner;
+  /** The entity manager the loaders build and run their statements through (`statementReader`). */
+  reader: EntityManager;
 }
 
 /** An entity manager and the loaders on top of it, for reads in one visibility mode. */
@@ -97,6 +99,7 @@ function requestContext(deps: ContextDependencies, signal: AbortSignal): GraphQL
       comment: entityLoader(reader, Comment, visibility, run, fields),
       lists: new ListLoaders(reader, visibility, run, fields),
       run,
+      reader,
     }),
   );
   const context: GraphQLContext = {

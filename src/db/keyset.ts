@@ -24,12 +24,15 @@ export const KEYSET_PROPERTIES = ['createdAt', 'id'] as const;
 /** `asc`: oldest first; `desc`: newest first. Ties on `createdAt` are broken by `id` the same way. */
 export type KeysetDirection = 'asc' | 'desc';
 
-/** What a page is read through: a read scope's entity manager, mode, columns and runner. */
+/**
+ * What a page is read through: a read scope's entity manager, mode, columns, runner and
+ * statement reader (see `statementReader`).
+ */
 export interface PageReader {
-  em: EntityManager;
+  readonly em: EntityManager;
   visibility: Visibility;
   fields: RowFields;
-  loaders: { run: StatementRunner };
+  loaders: { run: StatementRunner; reader: EntityManager };
 }
 
 /**
@@ -48,27 +51,29 @@ export async function findPage<T extends KeysetRow>(
   direction: KeysetDirection,
 ): Promise<Row<T>[]> {
   if (page.first === 0) return [];
-  const { em, visibility, fields } = scope;
-  const meta = em.getMetadata().get(entity);
+  const { visibility, fields } = scope;
+  const { run, reader } = scope.loaders;
+  const meta = reader.getMetadata().get(entity);
   const className = meta.className;
   const selected = fields(meta);
-  const build = () =>
+  const build = (em: EntityManager) =>
     rowQuery(em, entity, 'r', () => selected)
       .where((page.after ? { $and: [where, afterCursor(page.after, direction)] } : where) as never)
       .orderBy({ createdAt: direction, id: direction } as never)
       .limit(page.first + 1);
   // A whole table's first page varies only with its size (at most 101 of them): its filtered SQL
-  // is built once (see filteredStatement). Pages with values of the request's are built each time.
+  // is built once (see filteredStatement) and runs like the loaders' statements. Pages with values
+  // of the request's are built and run each time, on the scope's own entity manager (its signal).
   if (page.after || Object.keys(where).length > 0) {
-    return (await readRows(build(), className, visibility)) as Row<T>[];
+    return (await readRows(build(scope.em), className, visibility)) as Row<T>[];
   }
   const { sql, params } = await filteredStatement(
-    em,
+    reader,
     visibility,
     `${className} first ${page.first} ${direction}: ${selected.join(',')}`,
-    build,
+    () => build(reader),
   );
-  return mapRows(em, entity, await scope.loaders.run(em, { sql, params }), visibility) as unknown as Row<T>[];
+  return mapRows(reader, entity, await run(reader, { sql, params }), visibility) as unknown as Row<T>[];
 }
 
 /** The condition "strictly after `after`" in `(createdAt, id)` order. */
