@@ -17,6 +17,7 @@ import {
   preparedStatements,
   RequestReads,
   type SoftDelete,
+  type StatementReader,
   type StatementRunner,
   type ReadScope as ToolkitReadScope,
 } from './soft-delete/index.js';
@@ -30,14 +31,17 @@ export interface Loaders {
   lists: ListLoaders;
   /** Runs the scope's read statements: prepared, cancelled with the request. */
   run: StatementRunner;
-  /** The entity manager the loaders build and run their statements through (`statementReader`). */
-  reader: EntityManager;
+  /** What the loaders build and run their statements through, shared by every request (`statementReader`). */
+  reader: StatementReader;
 }
 
-/** An entity manager and the loaders on top of it, for reads in one visibility mode. */
+/** One request's reads in one visibility mode: its own entity manager and its loaders. */
 export type ReadScope = ToolkitReadScope<Loaders, EntityManager>;
 
-/** What every resolver receives. Nothing in it is shared between requests. */
+/**
+ * What every resolver receives. Nothing in it is shared between requests but the loaders'
+ * statement readers, which keep nothing (see `statementReader`).
+ */
 export interface GraphQLContext {
   /** The authenticated user, or `null` for an anonymous request. */
   viewer: Viewer | null;
@@ -56,9 +60,9 @@ export interface GraphQLContext {
    */
   write<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
   /**
-   * Aborts when the client goes away. Every entity manager of the request carries it: queries not
-   * yet sent fail at once, and a running one is cancelled in PostgreSQL (a CancelRequest, see
-   * `cancelOnAbort`).
+   * Aborts when the client goes away. The request's own entity managers carry it and the loaders'
+   * runner passes it with each statement: queries not yet sent fail at once, and a running one
+   * is cancelled in PostgreSQL (a CancelRequest, see `cancelOnAbort`).
    */
   signal: AbortSignal;
   /** How much of the matches one search ranks and counts. */

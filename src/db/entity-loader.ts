@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import {
   idListStatement,
@@ -6,6 +5,7 @@ import {
   type Row,
   type RowFields,
   rowQuery,
+  type StatementReader,
   type StatementRunner,
   type Visibility,
 } from '../soft-delete/index.js';
@@ -13,13 +13,13 @@ import { batchScheduleFn } from './batch-schedule.js';
 
 /**
  * A per-request DataLoader that fetches rows by primary key in one `IN (...)` query per tick, as
- * plain rows tagged with `visibility` (see `readRows`), through the soft-delete filter of `em`,
- * selecting the properties `fields` names at the time of each batch.
- * Bound to one entity manager, so it must never outlive the request (or the visibility mode)
- * the entity manager belongs to.
+ * plain rows tagged with `visibility` (see `readRows`), through the soft-delete filter of `em`
+ * (the mode's statement reader), selecting the properties `fields` names at the time of each batch.
+ * It must never outlive its request: it caches the rows the request saw, `run` carries the
+ * request's abort signal and `fields` its operation's columns.
  */
 export function entityLoader<T extends { id: number }>(
-  em: EntityManager,
+  em: StatementReader,
   entity: new (...args: never[]) => T,
   visibility: Visibility,
   run: StatementRunner,

@@ -8,6 +8,7 @@ import {
   type RowFields,
   readRows,
   rowQuery,
+  type StatementReader,
   type StatementRunner,
   type Visibility,
 } from '../soft-delete/index.js';
@@ -32,7 +33,7 @@ export interface PageReader {
   readonly em: EntityManager;
   visibility: Visibility;
   fields: RowFields;
-  loaders: { run: StatementRunner; reader: EntityManager };
+  loaders: { run: StatementRunner; reader: StatementReader };
 }
 
 /**
@@ -56,7 +57,7 @@ export async function findPage<T extends KeysetRow>(
   const meta = reader.getMetadata().get(entity);
   const className = meta.className;
   const selected = fields(meta);
-  const build = (em: EntityManager) =>
+  const build = (em: StatementReader) =>
     rowQuery(em, entity, 'r', () => selected)
       .where((page.after ? { $and: [where, afterCursor(page.after, direction)] } : where) as never)
       .orderBy({ createdAt: direction, id: direction } as never)

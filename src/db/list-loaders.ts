@@ -1,4 +1,4 @@
-import { type EntityManager, type FilterQuery, raw } from '@mikro-orm/postgresql';
+import { type FilterQuery, raw } from '@mikro-orm/postgresql';
 import type { QueryBuilder } from '@mikro-orm/sql';
 import DataLoader from 'dataloader';
 import type { Page } from '../graphql/connection.js';
@@ -8,6 +8,7 @@ import {
   type Row,
   type RowFields,
   rowQuery,
+  type StatementReader,
   type StatementRunner,
   type Visibility,
 } from '../soft-delete/index.js';
@@ -40,7 +41,7 @@ export class ListLoaders {
   readonly #counts = new Map<object, DataLoader<number, number>>();
 
   constructor(
-    private readonly em: EntityManager,
+    private readonly em: StatementReader,
     private readonly visibility: Visibility,
     private readonly run: StatementRunner,
     private readonly fields: RowFields,

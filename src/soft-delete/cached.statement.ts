@@ -1,7 +1,7 @@
-import type { EntityManager } from '@mikro-orm/core';
 import type { QueryBuilder } from '@mikro-orm/sql';
 import type { Visibility } from './request-reads.js';
 import { SOFT_DELETE_FILTER } from './soft-delete.filter.js';
+import type { StatementReader } from './statement.reader.js';
 
 /** What {@link cachedStatement} needs of a query builder: a query builder of any entity and selection. */
 export interface FilterableQuery {
@@ -30,7 +30,8 @@ const STATEMENTS = new WeakMap<object, Map<string, CachedStatement>>();
  * spends answering a lookup by primary key. This holds because the filter's condition depends on
  * the mode alone (it takes no per-request parameters).
  *
- * @param em an entity manager of the mode's scope (its filters decide the condition)
+ * @param em an entity manager of the mode (its filter parameters decide the condition): the
+ *   mode's statement reader, or a scope's own
  * @param mode the scope's visibility mode; part of the cache key
  * @param shape names everything else that decides the SQL (entity, columns, fixed conditions,
  *   page sizes)
@@ -41,7 +42,7 @@ const STATEMENTS = new WeakMap<object, Map<string, CachedStatement>>();
  * @param args the arguments of this execution, in the order `build` takes their stand-ins
  */
 export async function cachedStatement(
-  em: EntityManager,
+  em: StatementReader,
   mode: Visibility,
   shape: string,
   build: (...standIns: unknown[]) => FilterableQuery,
@@ -84,7 +85,7 @@ export async function cachedStatement(
  *   e.g. `qb.where('"r"."id" in (?)', [ids])`, which the driver expands when it runs
  */
 export function idListStatement<E extends object>(
-  em: EntityManager,
+  em: StatementReader,
   mode: Visibility,
   shape: string,
   build: (ids: readonly unknown[]) => QueryBuilder<E>,
@@ -99,7 +100,7 @@ export function idListStatement<E extends object>(
  * @param shape names everything that decides the SQL, page size included
  */
 export function filteredStatement<E extends object>(
-  em: EntityManager,
+  em: StatementReader,
   mode: Visibility,
   shape: string,
   build: () => QueryBuilder<E>,

@@ -33,7 +33,6 @@ export {
   type ReadScope,
   RequestReads,
   type RowFields,
-  statementReader,
   type Visibility,
 } from './request-reads.js';
 export {
@@ -76,6 +75,7 @@ export {
   type SoftDeleteOptions,
 } from './soft-delete.service.js';
 export { sqlRunner } from './sql-runner.js';
+export { type StatementReader, statementReader } from './statement.reader.js';
 export { SOFT_DELETABLE_INTERFACE } from './tombstone.fields.js';
 export {
   isTombstoned,

@@ -1,6 +1,5 @@
-import type { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/sql';
 import { CompiledQuery } from 'kysely';
+import type { StatementReader } from './statement.reader.js';
 
 /** A statement with `?` placeholders, as the query builder writes it (see `idListStatement`). */
 export interface Statement {
@@ -9,7 +8,7 @@ export interface Statement {
 }
 
 /** Runs read statements and returns their rows. */
-export type StatementRunner = (em: EntityManager, statement: Statement) => Promise<object[]>;
+export type StatementRunner = (em: StatementReader, statement: Statement) => Promise<object[]>;
 
 /** What a request's statements are cancelled by (Kysely's abort options). */
 export interface AbortOptions {
@@ -63,14 +62,13 @@ const MAX_STATEMENTS = 2_000;
 export function preparedStatements(abort: AbortOptions): StatementRunner {
   const plain = plainStatements(abort);
   return async (em, { sql, params }) => {
-    const sqlEm = em as unknown as SqlEntityManager;
     const prepared = em.isInTransaction() ? null : convert(sql);
     const values = prepared && valuesFor(prepared, params);
     if (!prepared || !values) return plain(em, { sql, params });
     const single = prepared.single === null ? null : singleValues(prepared, params);
     const [text, bound] = single && prepared.single ? [prepared.single, single] : [prepared.text, values];
     const started = Date.now();
-    const result = await sqlEm.getKysely().executeQuery(CompiledQuery.raw(text, bound), abort);
+    const result = await em.getKysely().executeQuery(CompiledQuery.raw(text, bound), abort);
     // Logged as the ORM logs its own statements (`debug: ['query']`), so a query log stays whole.
     em.config.getLogger().logQuery({
       level: 'info',
@@ -90,10 +88,7 @@ export function preparedStatements(abort: AbortOptions): StatementRunner {
  */
 export function plainStatements(abort: AbortOptions = {}): StatementRunner {
   return async (em, { sql, params }) =>
-    (await (em as unknown as SqlEntityManager).execute(sql, [...params], {
-      method: 'all',
-      ...abort,
-    })) as object[];
+    (await em.execute(sql, [...params], { method: 'all', ...abort })) as object[];
 }
 
 /**

@@ -3,6 +3,7 @@ import type { AbortOptions } from './prepared.statement.js';
 import type { RowProjection } from './row-projection.js';
 import { rowFields } from './rows.js';
 import type { SoftDelete } from './soft-delete.service.js';
+import { type StatementReader, statementReader } from './statement.reader.js';
 
 /**
  * - `live`: tombstones are hidden (and, by the database's invariant, every row under one).
@@ -11,7 +12,7 @@ import type { SoftDelete } from './soft-delete.service.js';
  */
 export type Visibility = 'live' | 'all';
 
-/** An entity manager, and whatever per-request caches sit on it, for one visibility mode. */
+/** One request's reads in one visibility mode: its entity manager, loaders and columns. */
 export interface ReadScope<TLoaders, TEm extends EntityManager = EntityManager> {
   visibility: Visibility;
   /** Whether this scope's reads include tombstones. */
@@ -79,7 +80,11 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
     private readonly base: TEm,
     private readonly abort: AbortOptions,
     private readonly softDelete: SoftDelete,
-    private readonly loaders: (reader: TEm, visibility: Visibility, fields: RowFields) => TLoaders,
+    private readonly loaders: (
+      reader: StatementReader,
+      visibility: Visibility,
+      fields: RowFields,
+    ) => TLoaders,
   ) {}
 
   /**
@@ -106,8 +111,11 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
       const includesDeleted = visibility === 'all';
       let em: TEm | undefined;
       const forkOwn = () => {
+        // The `all` scope forks the request's own one if there is one; no second fork just to
+        // fork it again.
+        if (includesDeleted) return this.softDelete.forkIncludingDeleted(this.#own ?? this.fork());
         this.#own ??= this.fork();
-        return includesDeleted ? this.softDelete.forkIncludingDeleted(this.#own) : this.#own;
+        return this.#own;
       };
       scope = {
         visibility,
@@ -157,42 +165,4 @@ export class RequestReads<TLoaders, TEm extends EntityManager = EntityManager> i
     // The live scope's `em` is the request's own: nothing it read may outlive a write.
     this.#own?.clear();
   }
-}
-
-/** Per ORM (by its base entity manager), the statement readers of each mode. */
-const READERS = new WeakMap<EntityManager, Map<Visibility, EntityManager>>();
-
-/**
- * The entity manager every request's loaders of one mode build and run their statements
- * through: one per ORM and mode, a fork of `base` (the `all` one includes deleted rows).
- *
- * Sharing it between requests is safe because of what a loader does with it, and only that:
- * it builds a statement with the query builder and `applyFilters()` (the filter's condition
- * depends on the mode alone, see `cachedStatement`), runs it through the request's runner, which
- * passes the request's abort signal with each statement, and maps the result to plain rows.
- * Nothing reaches its identity map, unit of work or transaction context, so nothing of one
- * request can reach another through it. Whatever needs those, or the request's signal on the
- * entity manager itself, goes through the scope's own `em`. Forking one per request cost 6.7 µs
- * of a `node(id)` request's 174 µs of CPU (W3): a unit of work, an entity factory and a loader
- * built for reads that use none of them.
- */
-export function statementReader<TEm extends EntityManager>(
-  base: TEm,
-  visibility: Visibility,
-  softDelete: SoftDelete,
-): TEm {
-  let byMode = READERS.get(base);
-  if (!byMode) {
-    byMode = new Map();
-    READERS.set(base, byMode);
-  }
-  let reader = byMode.get(visibility);
-  if (!reader) {
-    // From the base itself, not the async context's entity manager: no request's signal or
-    // transaction may stick to it.
-    const fork = base.fork({ clear: true, disableContextResolution: true });
-    reader = visibility === 'all' ? softDelete.forkIncludingDeleted(fork) : fork;
-    byMode.set(visibility, reader);
-  }
-  return reader as TEm;
 }

@@ -1,5 +1,4 @@
 import {
-  type EntityManager,
   type EntityMetadata,
   type EntityName,
   type EntityProperty,
@@ -8,6 +7,7 @@ import {
 } from '@mikro-orm/core';
 import type { QueryBuilder } from '@mikro-orm/sql';
 import { READ_SCOPE, type Visibility } from './request-reads.js';
+import type { StatementReader } from './statement.reader.js';
 
 /** The entity a row belongs to, for abstract types (`Node`, `SoftDeletable`). */
 export const ROW_ENTITY = Symbol('tombstone.rowEntity');
@@ -78,7 +78,7 @@ export function rowFields(meta: EntityMetadata): readonly string[] {
  * the one statement of what is visible.
  */
 export function rowQuery<E extends object>(
-  em: EntityManager,
+  em: StatementReader,
   entity: EntityName<E>,
   alias = 'r',
   fields: (meta: EntityMetadata) => readonly string[] = rowFields,
@@ -107,7 +107,7 @@ export async function readRows<E extends object>(
  * no property (a window's `__rn`) are left out.
  */
 export function mapRows<E extends object>(
-  em: EntityManager,
+  em: StatementReader,
   entity: EntityName<E>,
   raw: object[],
   mode: Visibility,
@@ -139,7 +139,7 @@ const MAX_SHAPES = 200;
  * booleans) goes through the ORM's mapper, as does a row whose date arrives unparsed.
  */
 function rowMapper(
-  em: EntityManager,
+  em: StatementReader,
   meta: EntityMetadata,
   columns: readonly string[],
   mode: Visibility,
@@ -158,7 +158,7 @@ function rowMapper(
   return mapper;
 }
 
-function compile(em: EntityManager, meta: EntityMetadata, columns: readonly string[], mode: Visibility) {
+function compile(em: StatementReader, meta: EntityMetadata, columns: readonly string[], mode: Visibility) {
   const driver = em.getDriver();
   // The ORM's own mapper, tagged: for what the literal below does not cover.
   const general: RowMapper = (raw) =>
@@ -204,7 +204,7 @@ function compile(em: EntityManager, meta: EntityMetadata, columns: readonly stri
  * many-to-one parents that the mutation loaded come along as rows too (see {@link parentRow}).
  */
 export function rowOf<E extends object>(
-  em: EntityManager,
+  em: StatementReader,
   entity: E,
   mode: Visibility = 'live',
   withParents = true,

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { User } from '../../src/modules/user/user.entity.js';
 import { fixtures } from '../support/fixtures.js';
@@ -259,12 +260,38 @@ describe('visibility modes', () => {
     const { statementReader } = await import('../../src/soft-delete/index.js');
     for (const mode of ['live', 'all'] as const) {
       const reader = statementReader(t.app.orm.em, mode, t.app.softDelete);
-      // The loaders built and ran their statements through it, and not one entity stayed behind.
-      expect(reader.getUnitOfWork().getIdentityMap().keys()).toEqual([]);
+      // The loaders built and ran their statements through it, and not one entity stayed behind
+      // (the reader's type offers no unit of work; the object under it is a whole entity manager).
+      const whole = reader as unknown as EntityManager;
+      expect(whole.getUnitOfWork().getIdentityMap().keys()).toEqual([]);
       expect(reader.isInTransaction()).toBe(false);
     }
     expect(statementReader(t.app.orm.em, 'all', t.app.softDelete)).not.toBe(
       statementReader(t.app.orm.em, 'live', t.app.softDelete),
     );
+  });
+
+  it("stop a request's reads when it aborts, and only its own, though they share statement readers", async () => {
+    const { createContext } = await import('../../src/context.js');
+    for (const preparedStatements of [true, false]) {
+      const deps = {
+        orm: t.app.orm,
+        softDelete: t.app.softDelete,
+        verifyToken: async () => ({ sub: '', scopes: [] }),
+        preparedStatements,
+      };
+      const gone = new AbortController();
+      const [abandoned, other] = await Promise.all([
+        createContext(deps, undefined, gone.signal),
+        createContext(deps, undefined, new AbortController().signal),
+      ]);
+      gone.abort();
+      for (const mode of ['live', 'all'] as const) {
+        await expect(abandoned.reads.scope(mode).loaders.user.load(ids.bob)).rejects.toThrow(/abort/i);
+        await expect(abandoned.reads.scope(mode).loaders.post.load(ids.post)).rejects.toThrow(/abort/i);
+        expect((await other.reads.scope(mode).loaders.user.load(ids.bob))?.id).toBe(ids.bob);
+        expect((await other.reads.scope(mode).loaders.post.load(ids.post))?.id).toBe(ids.post);
+      }
+    }
   });
 });
