@@ -1,4 +1,5 @@
 import type { QueryBuilder } from '@mikro-orm/sql';
+import { cacheFor } from './keyed-cache.js';
 import type { Visibility } from './request-reads.js';
 import { SOFT_DELETE_FILTER } from './soft-delete.filter.js';
 import type { StatementReader } from './statement.reader.js';
@@ -48,12 +49,7 @@ export async function cachedStatement(
   build: (...standIns: unknown[]) => FilterableQuery,
   args: readonly unknown[],
 ): Promise<{ sql: string; params: unknown[] }> {
-  const metadata = em.getMetadata();
-  let byShape = STATEMENTS.get(metadata);
-  if (!byShape) {
-    byShape = new Map();
-    STATEMENTS.set(metadata, byShape);
-  }
+  const byShape = cacheFor(STATEMENTS, em.getMetadata());
   // The filter's parameters on `em` are what decide the condition: keyed by them as well as by
   // the caller's mode, a fork that includes deleted rows can never store SQL a live read reuses.
   const key = `${mode}|${JSON.stringify(em.getFilterParams(SOFT_DELETE_FILTER) ?? null)}|${shape}`;

@@ -6,6 +6,7 @@ import {
   wrap,
 } from '@mikro-orm/core';
 import type { QueryBuilder } from '@mikro-orm/sql';
+import { cacheFor } from './keyed-cache.js';
 import { READ_SCOPE, type Visibility } from './request-reads.js';
 import type { StatementReader } from './statement.reader.js';
 
@@ -144,11 +145,7 @@ function rowMapper(
   columns: readonly string[],
   mode: Visibility,
 ): RowMapper {
-  let byShape = MAPPERS.get(meta);
-  if (!byShape) {
-    byShape = new Map();
-    MAPPERS.set(meta, byShape);
-  }
+  const byShape = cacheFor(MAPPERS, meta);
   const key = `${mode}|${columns.join(',')}`;
   let mapper = byShape.get(key);
   if (!mapper) {

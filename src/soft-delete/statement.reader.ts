@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
+import { cacheFor } from './keyed-cache.js';
 import type { Visibility } from './request-reads.js';
 import type { SoftDelete } from './soft-delete.service.js';
 
@@ -45,11 +46,7 @@ export function statementReader(
   visibility: Visibility,
   softDelete: SoftDelete,
 ): StatementReader {
-  let byMode = READERS.get(base);
-  if (!byMode) {
-    byMode = new Map();
-    READERS.set(base, byMode);
-  }
+  const byMode = cacheFor(READERS, base);
   let reader = byMode.get(visibility);
   if (!reader) {
     // From the base itself, not the entity manager the async context holds (a transaction's, a
