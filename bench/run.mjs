@@ -9,7 +9,8 @@
 // --connections 16 --runs 3 --systems ours,off,postgraphile,handwritten --workloads
 // W1,W2,W3,W4,W5,W6; --tombstones 0.3 (a target share per table instead of the default mix);
 // --fixed-rate 0.8 (0 skips the fixed-rate pass); --out bench/results/latest (writes .json and
-// .md). DATABASE_URL: an external server instead of the embedded one.
+// .md). Every run starts every system afresh (new processes, warmed up on every workload).
+// DATABASE_URL: an external server instead of the embedded one.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -298,10 +299,31 @@ const tokens = { W5: await tokenFor(['content:moderate']), W6: await tokenFor(['
 const systems = opt.systems.split(',');
 const workloads = opt.workloads.split(',');
 // BENCH_PORT moves the systems off the default range (another benchmark may be running).
-let port = Number(process.env.BENCH_PORT ?? 4600);
-const servers = [];
+const basePort = Number(process.env.BENCH_PORT ?? 4600);
+/** Starts every system, each on its own port (the same ports every run). */
+async function startSystems() {
+  const started = [];
+  for (const [i, system] of systems.entries())
+    started.push(await startSystem(system, basePort + i, readerUrl));
+  return started;
+}
+/** Each system's highest peak RSS over the processes it ran in (MB). */
+const peakRss = new Map();
+/** Stops every system and waits for its process to exit (its port is free again). */
+async function stopSystems(list) {
+  await Promise.all(
+    list.map(async ({ system, child }) => {
+      if (child.exitCode !== null) return;
+      peakRss.set(system, Math.max(peakRss.get(system) ?? 0, peakRssMb(child.pid)));
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+    }),
+  );
+}
+let servers = [];
 try {
-  for (const system of systems) servers.push(await startSystem(system, port++, readerUrl));
+  servers = await startSystems();
 
   log('Checking that the systems return the same data…');
   for (const workload of ['W1', 'W2', 'W3', 'W6']) {
@@ -348,20 +370,30 @@ try {
     }
   }
 
-  // Every system first gets every workload once, untimed: the first run would otherwise measure
-  // a cold process (V8 still optimising, pool connections opening, statements being prepared),
-  // which its own 3 s warm-up does not cover (ours' first W3 run came out 20–45% below its next).
-  log('Warming up every system on every workload…');
-  for (const workload of workloads)
-    for (const server of servers) {
-      const list = bodies(workload, server.system, ids);
-      if (list) load(server, list, tokens[workload], Number(opt.warmup));
-    }
-
   const results = {};
   const slices = Math.max(1, Number(opt.slices));
   const sliceSeconds = Number(opt.duration) / slices;
   for (let run = 1; run <= Number(opt.runs); run++) {
+    // Every run starts every system afresh, so that the runs are independent samples of what is
+    // fixed for a process's life: how V8 optimised it (from the requests it saw first), where
+    // its memory lies, which connections its pool holds. With one process per system for all
+    // three runs, that draw was shared by the runs and the median could not average it out:
+    // ours ÷ off on W1 read 1.01, 0.98, 0.94 and 0.96 in four invocations of the same code (W1
+    // and W3, three runs each), whose pooled 90% intervals did not all overlap (0.97–1.03 and
+    // 0.91–0.97), while the turns within one invocation agreed far more closely.
+    if (run > 1) {
+      await stopSystems(servers);
+      servers = await startSystems();
+    }
+    // Every system first gets every workload once, untimed: the run would otherwise measure a
+    // cold process (V8 still optimising, pool connections opening, statements being prepared),
+    // which its own 3 s warm-up does not cover (ours' first W3 run came out 20–45% below its next).
+    log(`Run ${run}: warming up every system on every workload…`);
+    for (const workload of workloads)
+      for (const server of servers) {
+        const list = bodies(workload, server.system, ids);
+        if (list) load(server, list, tokens[workload], Number(opt.warmup));
+      }
     // Every other run takes the systems in reverse order: a fixed order would hand the same
     // system the earlier (or later) slot every time.
     const order = run % 2 === 1 ? servers : [...servers].reverse();
@@ -509,9 +541,8 @@ try {
       peakRssMb: 0,
     });
   }
-  for (const server of servers)
-    for (const row of report.rows)
-      if (row.system === server.system) row.peakRssMb = Math.round(peakRssMb(server.child.pid));
+  await stopSystems(servers);
+  for (const row of report.rows) row.peakRssMb = Math.round(peakRss.get(row.system) ?? 0);
   // A ratio pairs each run of one system with the same run of the other: within a run the systems
   // take turns every second, while this machine's speed drifts between runs (10–50%), so
   // the median of the per-run ratios is the steadier figure; the per-run ratios are kept with it.
@@ -559,7 +590,7 @@ try {
   writeFileSync(`${out}.md`, markdown(report));
   process.stdout.write(markdown(report));
 } finally {
-  for (const server of servers) server.child.kill('SIGTERM');
+  await stopSystems(servers);
   await stopDatabase();
 }
 
