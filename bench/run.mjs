@@ -313,7 +313,8 @@ const peakRss = new Map();
 async function stopSystems(list) {
   await Promise.all(
     list.map(async ({ system, child }) => {
-      if (child.exitCode !== null) return;
+      // A child stopped by a signal has no exit code, only a signal code.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       peakRss.set(system, Math.max(peakRss.get(system) ?? 0, peakRssMb(child.pid)));
       const exited = new Promise((done) => child.once('exit', done));
       child.kill('SIGTERM');
