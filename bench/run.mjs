@@ -6,8 +6,8 @@
 // medians of the per-run ratios and pooled over every turn with a
 // 90% interval (spread.mjs). Options: --scale 1 --seed 42
 // --duration 10 (seconds per system, workload and run) --slices 10 --warmup 3
-// --connections 16 --runs 3 --systems ours,off,postgraphile,handwritten --workloads
-// W1,W2,W3,W4,W5,W6; --tombstones 0.3 (a target share per table instead of the default mix);
+// --connections 16 --runs 3 --systems ours,off,twin,postgraphile,handwritten --workloads
+// W1,W2,W3,W4,W5,W6 (twin: a second feature-off server, off's A/A control); --tombstones 0.3 (a target share per table instead of the default mix);
 // --fixed-rate 0.8 (0 skips the fixed-rate pass); --out bench/results/latest (writes .json and
 // .md). Every run starts every system afresh (new processes, warmed up on every workload).
 // DATABASE_URL: an external server instead of the embedded one.
@@ -30,7 +30,7 @@ const { values: opt } = parseArgs({
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16' },
     runs: { type: 'string', default: '3' },
-    systems: { type: 'string', default: 'ours,off,postgraphile,handwritten' },
+    systems: { type: 'string', default: 'ours,off,twin,postgraphile,handwritten' },
     workloads: { type: 'string', default: WORKLOADS.join(',') },
     tombstones: { type: 'string', default: '' },
     'fixed-rate': { type: 'string', default: '0.8' },
@@ -192,6 +192,11 @@ async function sample() {
   };
 }
 
+/** Whether a system runs on the copy without tombstones (the feature-off servers). */
+function onCopy(system) {
+  return system === 'off' || system === 'twin';
+}
+
 function startSystem(system, port, readerUrl) {
   const env = {
     ...process.env,
@@ -201,12 +206,18 @@ function startSystem(system, port, readerUrl) {
     NODE_ENV: 'production',
     JWT_SECRET: SECRET,
   };
+  const featureOff = [
+    'dist/server.js',
+    { DATABASE_URL: offUrl, SEED_DEMO_DATA: 'false', SOFT_DELETE_FILTERS: 'off', NODE_ENV: 'test' },
+  ];
   const spec = {
     ours: ['dist/server.js', { DATABASE_URL: url, SEED_DEMO_DATA: 'false' }],
-    off: [
-      'dist/server.js',
-      { DATABASE_URL: offUrl, SEED_DEMO_DATA: 'false', SOFT_DELETE_FILTERS: 'off', NODE_ENV: 'test' },
-    ],
+    off: featureOff,
+    // The same server as off, started and measured as a system of its own: what twin ÷ off reads
+    // is what this machine and the bench's order make of two identical servers in this run, the
+    // yardstick for ours ÷ off. Listed between off and PostGraphile, it has the same neighbours
+    // as ours on W1 and W3 (off, and PostGraphile, whose turn slows the next one).
+    twin: featureOff,
     postgraphile: ['bench/postgraphile-server.mjs', { DATABASE_URL: readerUrl }],
     handwritten: ['bench/handwritten-server.mjs', { DATABASE_URL: url }],
   }[system];
@@ -271,7 +282,7 @@ function load(server, requestBodies, token, seconds, rate, raw = false) {
  */
 async function vacuumDatabases() {
   await sql(url, 'vacuum');
-  if (systems.includes('off')) await sql(offUrl, 'vacuum');
+  if (systems.some(onCopy)) await sql(offUrl, 'vacuum');
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -282,7 +293,7 @@ const percentile = (sorted, p) =>
   sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 const summary = await prepare();
-if (opt.systems.includes('off')) await prepareCopy();
+if (opt.systems.split(',').some(onCopy)) await prepareCopy();
 const readerUrl = await prepareRls();
 for (const db of [url, offUrl])
   await sql(db, 'create extension if not exists pg_stat_statements').catch(() => {});
@@ -449,7 +460,7 @@ try {
       for (let slice = 0; slice < slices; slice++) {
         for (const { server, list } of slice < slices / 2 ? active : back) {
           const sum = sums.get(server);
-          const database = server.system === 'off' ? offUrl : url;
+          const database = onCopy(server.system) ? offUrl : url;
           const calls = await statements(database);
           const cpu = cpuSeconds(server.child.pid);
           const r = load(server, list, tokens[workload], sliceSeconds, undefined, true);
@@ -569,6 +580,7 @@ try {
       w,
       {
         oursOverOff: ratio('ours', 'off', w),
+        twinOverOff: ratio('twin', 'off', w),
         oursOverPostgraphile: ratio('ours', 'postgraphile', w),
         oursOverHandwritten: ratio('ours', 'handwritten', w),
       },
@@ -600,14 +612,18 @@ function ratioCell(ratio) {
   return ratio ? `${ratio.median.toFixed(2)} (${ratio.perRun.map((x) => x.toFixed(2)).join(', ')})` : 'n/a';
 }
 
-/** The ratios' table, one row per workload, each ratio written by `cell`. */
+/**
+ * The ratios' table, one row per workload, each ratio written by `cell`; with the A/A control
+ * (twin ÷ off) in a last column when the run had a twin.
+ */
 function ratioTable(ratios, cell) {
+  const control = Object.values(ratios).some((r) => r.twinOverOff);
   return [
-    '| workload | ours ÷ feature-off | ours ÷ PostGraphile | ours ÷ hand-written |',
-    '| --- | ---: | ---: | ---: |',
+    `| workload | ours ÷ feature-off | ours ÷ PostGraphile | ours ÷ hand-written |${control ? ' twin ÷ feature-off (A/A) |' : ''}`,
+    `| --- | ---: | ---: | ---: |${control ? ' ---: |' : ''}`,
     ...Object.entries(ratios).map(
       ([w, r]) =>
-        `| ${w} | ${cell(r.oursOverOff)} | ${cell(r.oursOverPostgraphile)} | ${cell(r.oursOverHandwritten)} |`,
+        `| ${w} | ${cell(r.oursOverOff)} | ${cell(r.oursOverPostgraphile)} | ${cell(r.oursOverHandwritten)} |${control ? ` ${cell(r.twinOverOff)} |` : ''}`,
     ),
   ];
 }

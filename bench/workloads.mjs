@@ -16,7 +16,8 @@ const nested = (first, inc = '') =>
 
 /** Request bodies per workload and system; `sample` holds live ids and words from the database. */
 export function bodies(workload, system, sample) {
-  const ours = system === 'ours' || system === 'off';
+  // off and its twin are this server with the feature off: they answer what ours answers.
+  const ours = system === 'ours' || system === 'off' || system === 'twin';
   const sweep = /^([FN])(\d+)$/.exec(workload);
   if (sweep) {
     if (!ours) return null;
