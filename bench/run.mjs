@@ -441,7 +441,7 @@ try {
       // 0.94–1.07 with PostGraphile left out). The turn back leaves one system idle for twice
       // the usual wait, once per run; every pool keeps idle connections for 60 s, so none closes.
       // It moved W3's price in the full run (0.94 → 0.97) but not W1's, and run 2 still reads
-      // highest: a second effect of position, not found yet (see README, Performance).
+      // highest: a second effect of position, not found yet (see docs/performance.md).
       const back = [...active].reverse();
       const sums = new Map(
         active.map(({ server }) => [
