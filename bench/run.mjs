@@ -6,8 +6,9 @@
 // medians of the per-run ratios and pooled over every turn with a
 // 90% interval (spread.mjs). Options: --scale 1 --seed 42
 // --duration 10 (seconds per system, workload and run) --slices 10 --warmup 3
-// --connections 16 --runs 3 --systems ours,off,twin,postgraphile,handwritten --workloads
-// W1,W2,W3,W4,W5,W6 (twin: a second feature-off server, off's A/A control); --tombstones 0.3 (a target share per table instead of the default mix);
+// --connections 16 --runs 3 --systems ours,off,twin,postgraphile,handwritten (twin: a second
+// feature-off server, off's A/A control) --workloads W1,W2,W3,W4,W5,W6; --tombstones 0.3 (a
+// target share per table instead of the default mix);
 // --fixed-rate 0.8 (0 skips the fixed-rate pass); --out bench/results/latest (writes .json and
 // .md). Every run starts every system afresh (new processes, warmed up on every workload).
 // DATABASE_URL: an external server instead of the embedded one.
@@ -45,6 +46,7 @@ if (tombstones !== null && !(tombstones >= 0 && tombstones < 1)) {
   process.exit(2);
 }
 const fixedRate = Number(opt['fixed-rate']);
+const systems = opt.systems.split(',');
 const here = (path) => new URL(path, import.meta.url).pathname;
 const dist = (path) => import(new URL(`../dist/${path}`, import.meta.url).href);
 const SECRET = 'tombstone-benchmark-secret-0123456789abcdef';
@@ -293,7 +295,7 @@ const percentile = (sorted, p) =>
   sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 const summary = await prepare();
-if (opt.systems.split(',').some(onCopy)) await prepareCopy();
+if (systems.some(onCopy)) await prepareCopy();
 const readerUrl = await prepareRls();
 for (const db of [url, offUrl])
   await sql(db, 'create extension if not exists pg_stat_statements').catch(() => {});
@@ -307,7 +309,6 @@ const tokenFor = (scopes) =>
   );
 const tokens = { W5: await tokenFor(['content:moderate']), W6: await tokenFor(['audit:read']) };
 
-const systems = opt.systems.split(',');
 const workloads = opt.workloads.split(',');
 // BENCH_PORT moves the systems off the default range (another benchmark may be running).
 const basePort = Number(process.env.BENCH_PORT ?? 4600);
