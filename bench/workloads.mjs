@@ -14,10 +14,15 @@ const feed = (first) => `{ posts(first: ${first}) { nodes { title author { usern
 const nested = (first, inc = '') =>
   `{ users(first: ${first}${inc}) { nodes { posts(first: 10${inc}) { nodes { comments(first: 10${inc}) { totalCount nodes { body author { username } } } } } } } }`;
 
+/** Whether a system runs on the copy without tombstones (the feature-off servers). */
+export function onCopy(system) {
+  return system === 'off' || system === 'twin';
+}
+
 /** Request bodies per workload and system; `sample` holds live ids and words from the database. */
 export function bodies(workload, system, sample) {
   // off and its twin are this server with the feature off: they answer what ours answers.
-  const ours = system === 'ours' || system === 'off' || system === 'twin';
+  const ours = system === 'ours' || onCopy(system);
   const sweep = /^([FN])(\d+)$/.exec(workload);
   if (sweep) {
     if (!ours) return null;
@@ -36,8 +41,9 @@ export function bodies(workload, system, sample) {
       return null;
     case 'W2':
     case 'W6': {
-      // W6 needs an auditor's includeDeleted: ours and the hand-written floor answer it.
-      if (workload === 'W6' && system !== 'ours' && system !== 'handwritten') return null;
+      // W6 needs an auditor's includeDeleted: ours and the hand-written floor answer it; off and
+      // its twin serve it too, as history only (see historyOnly).
+      if (workload === 'W6' && !ours && system !== 'handwritten') return null;
       const inc = workload === 'W6' ? ', includeDeleted: true' : '';
       if (ours || system === 'handwritten') {
         return [q(nested(20, inc))];
@@ -69,14 +75,19 @@ export function bodies(workload, system, sample) {
         );
       return null;
     case 'W5': {
-      if (system !== 'ours') return null;
+      // Off and its twin write too, so that every server of ours' code has the same history when
+      // it serves the reads (see historyOnly). They share the copy's database, and two servers
+      // deleting and restoring the same comments would undo each other's work: the twin gets
+      // comments of its own. Ours and off write the same comments, each in its own database.
+      if (!ours) return null;
+      const commentIds = system === 'twin' ? sample.twinCommentIds : sample.commentIds;
       const reads = ['W1', 'W2', 'W3', 'W4'].flatMap((w) => bodies(w, 'ours', sample).slice(0, 5));
       const mixed = [];
-      sample.commentIds.forEach((_, i) => {
+      commentIds.forEach((_, i) => {
         for (let r = 0; r < 9; r++) mixed.push(reads[(i * 9 + r) % reads.length]);
         mixed.push(
           q(`mutation($id: ID!) { ${i % 2 === 0 ? 'deleteComment' : 'restoreComment'}(id: $id) { id } }`, {
-            id: sample.commentIds[i - (i % 2)],
+            id: commentIds[i - (i % 2)],
           }),
         );
       });
@@ -85,6 +96,17 @@ export function bodies(workload, system, sample) {
     default:
       return null;
   }
+}
+
+/**
+ * Whether a system serves a workload only for the history it leaves: W6 on the feature-off
+ * servers. A server's earlier traffic slows its later reads (its writes and auditor reads slowed
+ * a feature-off server's W1 by 3-5%, docs/performance.md), so off and the twin serve everything
+ * ours serves. But on the copy, which holds no tombstones, an auditor's W6 returns W2's rows:
+ * its answers are never checked against ours' and never compared with them.
+ */
+export function historyOnly(workload, system) {
+  return workload === 'W6' && onCopy(system);
 }
 
 /** What must be equal between systems for a workload, extracted from a response. */
