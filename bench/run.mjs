@@ -199,7 +199,6 @@ async function sample() {
   };
 }
 
-
 function startSystem(system, port, readerUrl) {
   const env = {
     ...process.env,
