@@ -13,7 +13,8 @@
 // .md). Every run starts every system afresh (new processes, warmed up on every workload).
 // Off and the twin serve what ours serves, W5's writes and W6's auditor reads included, so that
 // the three have the same history when they serve the reads (W6 there is history only).
-// DATABASE_URL: an external server instead of the embedded one.
+// DATABASE_URL: an external server instead of the embedded one (PostgreSQL's CPU per request
+// then reads n/a: its processes are read from /proc).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -240,6 +241,41 @@ const cpuSeconds = (pid) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
+/**
+ * CPU seconds spent so far by each of PostgreSQL's client backends (every database), by pid; null
+ * when PostgreSQL runs elsewhere (an external DATABASE_URL) and its processes cannot be read.
+ * Only the system whose turn it is sends statements, and the others' backends sit idle, so the
+ * CPU the backends spend over a turn is that system's database work: the side of a request the
+ * server's own CPU time does not see (PostGraphile does most of its work there).
+ */
+async function postgresCpu() {
+  try {
+    const rows = await sql(
+      adminUrl,
+      "select pid from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
+    );
+    const cpu = new Map();
+    for (const { pid } of rows) {
+      try {
+        cpu.set(pid, cpuSeconds(pid));
+      } catch {
+        // The backend exited between the query and the read: its CPU is lost to both sides.
+      }
+    }
+    return cpu;
+  } catch {
+    return null;
+  }
+}
+
+/** The CPU seconds backends spent between two `postgresCpu()` readings (new backends in full). */
+function postgresCpuSpent(before, after) {
+  if (!before || !after) return null;
+  let spent = 0;
+  for (const [pid, seconds] of after) spent += seconds - (before.get(pid) ?? 0);
+  return spent;
+}
+
 const peakRssMb = (pid) =>
   Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
@@ -450,6 +486,8 @@ try {
           server,
           {
             cpu: 0,
+            pgCpu: 0,
+            pgCounted: true,
             calls: 0,
             ms: 0,
             counted: true,
@@ -464,9 +502,13 @@ try {
           const sum = sums.get(server);
           const database = onCopy(server.system) ? offUrl : url;
           const calls = await statements(database);
+          const pgBefore = await postgresCpu();
           const cpu = cpuSeconds(server.child.pid);
           const r = load(server, list, tokens[workload], sliceSeconds, undefined, true);
           sum.cpu += cpuSeconds(server.child.pid) - cpu;
+          const pgSpent = postgresCpuSpent(pgBefore, await postgresCpu());
+          if (pgSpent === null) sum.pgCounted = false;
+          else sum.pgCpu += pgSpent;
           const after = await statements(database);
           if (calls === null || after === null) sum.counted = false;
           else {
@@ -498,6 +540,7 @@ try {
           },
           errors: sum.errors,
           cpuMsPerRequest: (sum.cpu / requests) * 1000,
+          pgCpuMsPerRequest: sum.pgCounted ? (sum.pgCpu / requests) * 1000 : null,
           statementsPerRequest: sum.counted ? sum.calls / requests : null,
           dbMsPerRequest: sum.counted ? sum.ms / requests : null,
           turns: sum.turns,
@@ -545,6 +588,10 @@ try {
       p99: median(runs.map((r) => r.latency.p99)),
       errors: runs.reduce((sum, r) => sum + r.errors, 0),
       cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
+      // PostgreSQL's CPU per request (its client backends, see postgresCpu), null when unread.
+      pgCpuMsPerRequest: runs.some((r) => r.pgCpuMsPerRequest === null)
+        ? null
+        : median(runs.map((r) => r.pgCpuMsPerRequest)),
       statementsPerRequest:
         runs[0].statementsPerRequest === null ? null : median(runs.map((r) => r.statementsPerRequest)),
       // PostgreSQL's execution time per request (pg_stat_statements): the database's side of the
@@ -643,11 +690,11 @@ function markdown(report) {
     `Machine: ${report.machine.cpus} × ${report.machine.model}, ${report.machine.memoryGb} GiB. Data: ${JSON.stringify(report.data.counts)}, tombstoned ${JSON.stringify(report.data.tombstoned)}.`,
     `Options: ${report.options.connections} connections, ${report.options.duration} s per run in ${report.options.slices} turns after ${report.options.warmup} s warm-up, ${report.options.runs} interleaved runs (medians).`,
     '',
-    '| system | workload | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/req | SQL/req | p50 / p95 / p99 at 80% rate | peak RSS MB |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+    '| system | workload | req/s | p50 ms | p95 ms | p99 ms | errors | server CPU ms/req | PostgreSQL CPU ms/req | SQL/req | p50 / p95 / p99 at 80% rate | peak RSS MB |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
     ...report.rows.map(
       (r) =>
-        `| ${r.system} | ${r.workload} | ${f(r.rps)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${r.errors} | ${f(r.cpuMsPerRequest, 2)} | ${f(r.statementsPerRequest, 1)} | ${r.fixedRate ? `${f(r.fixedRate.p50)} / ${f(r.fixedRate.p95)} / ${f(r.fixedRate.p99)} ms @ ${r.fixedRate.rate}/s` : 'skipped'} | ${r.peakRssMb} |`,
+        `| ${r.system} | ${r.workload} | ${f(r.rps)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${r.errors} | ${f(r.cpuMsPerRequest, 2)} | ${f(r.pgCpuMsPerRequest, 2)} | ${f(r.statementsPerRequest, 1)} | ${r.fixedRate ? `${f(r.fixedRate.p50)} / ${f(r.fixedRate.p95)} / ${f(r.fixedRate.p99)} ms @ ${r.fixedRate.rate}/s` : 'skipped'} | ${r.peakRssMb} |`,
     ),
     '',
     'Ratios of req/s: the median of the per-run ratios (each run compares the systems back to back), per-run ratios in parentheses.',
