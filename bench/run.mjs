@@ -1,7 +1,7 @@
 // `npm run bench`: seeds (or reuses) a benchmark database, starts every system on it, checks they
 // return the same data, then runs each workload against each system with autocannon, runs
-// interleaved (within a run the systems take turns in slices, round in the same order, turning
-// back half-way; every other run starts in the reverse order), and writes
+// interleaved (within a run the systems take turns in slices, in an order that changes every round
+// so that every system follows every other equally often: turn-order.mjs), and writes
 // bench/results/latest.{json,md}: figures per system and workload, ratios between systems as
 // medians of the per-run ratios and pooled over every turn with a
 // 90% interval (spread.mjs). Options: --scale 1 --seed 42
@@ -23,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { openBenchServer, sql } from './database.mjs';
 import { pairedRatio } from './spread.mjs';
+import { roundOrder } from './turn-order.mjs';
 import { bodies, essence, historyOnly, onCopy, rowsReturned, WORKLOADS } from './workloads.mjs';
 
 const { values: opt } = parseArgs({
@@ -218,8 +219,7 @@ function startSystem(system, port, readerUrl) {
     off: featureOff,
     // The same server as off, started and measured as a system of its own: what twin ÷ off reads
     // is what this machine and the bench's order make of two identical servers in this run, the
-    // yardstick for ours ÷ off. Listed between off and PostGraphile, it has the same neighbours
-    // as ours on W1 and W3 (off, and PostGraphile, whose turn slows the next one).
+    // yardstick for ours ÷ off.
     twin: featureOff,
     postgraphile: ['bench/postgraphile-server.mjs', { DATABASE_URL: readerUrl }],
     handwritten: ['bench/handwritten-server.mjs', { DATABASE_URL: url }],
@@ -450,44 +450,32 @@ try {
         const list = bodies(workload, server.system, ids);
         if (list) load(server, list, tokens[workload], Number(opt.warmup));
       }
-    // Every other run takes the systems in reverse order: a fixed order would hand the same
-    // system the earlier (or later) slot every time.
-    const order = run % 2 === 1 ? servers : [...servers].reverse();
     for (const workload of workloads) {
       await vacuumDatabases();
-      const active = order
+      const active = servers
         .map((server) => ({ server, list: bodies(workload, server.system, ids) }))
         .filter(({ list }) => list);
-      // The warm-up goes round in one-second turns too, in the same order: one system's whole
-      // warm-up after another's would leave the first idle for the others' (see below).
+      // The warm-up goes round in one-second turns too: one system's whole warm-up after
+      // another's would leave the first idle for the others' (see below).
       for (let turn = 0; turn < Number(opt.warmup); turn++)
-        for (const { server, list } of active) load(server, list, tokens[workload], 1);
+        for (const { server, list } of roundOrder(active, turn)) load(server, list, tokens[workload], 1);
       // The systems take turns in slices and each one's figures add up its slices: this machine's
       // speed swings by 10–50% within seconds, and systems measured one after another for 10 s
       // each were compared at different speeds (a run's ratio moved by more than the differences
       // it was to show). Turns of a second give every system the same mix of fast and slow
       // moments: ours ÷ off on W1 per run went from 0.87–0.96 with 2 s turns to 0.96–1.02 with
       // 1 s turns, the same code (one run each).
-      // The turns go round in the run's order (A B C D A B C D…; the next run D C B A…), so that
-      // every system waits the same time between its turns. A back-and-forth order (A B C D D C B A)
-      // left the first and last systems idle for six turns (about 10 s) and the middle ones for
-      // two or four: long enough for a connection pool with the usual 10 s idle timeout to close
-      // its connections, and a new PostgreSQL session costs about 23 ms to open and 40 ms more on
-      // its first request (catalogs, plans). The systems at the ends paid it every other turn:
-      // ours ÷ off on W2 read 0.84–0.90 with ours first and 1.02–1.05 with the turns going round.
-      // Half-way through the run the round turns back (A B C D … A B C D, D C B A … D C B A), so
-      // that each system follows one neighbour for half its turns and the other for the rest. A
-      // system is slower in the turn right after PostGraphile's, whichever it is (W1, ours ÷ off
-      // in turns of a fixed order: 0.945 with ours after PostGraphile, 1.015 with off after it;
-      // ours' and off's CPU per request rose 4–6% in that slot), and with one direction per run
-      // ours held that slot in two runs of three: the median ratio took the slot's cost (per-run
-      // ours ÷ off on W1 over seven invocations: 0.86–0.99 in runs 1 and 3, 0.91–1.03 in run 2;
-      // 0.94–1.07 with PostGraphile left out). The turn back leaves one system idle for twice
-      // the usual wait, once per run; every pool keeps idle connections for 60 s, so none closes.
-      // It moved W3's price in the full run (0.94 → 0.97) but not W1's, and run 2 still reads
-      // highest against off, for the twin as well: off's place in the order favours it in runs
-      // 1 and 3, not balanced yet (see docs/performance.md).
-      const back = [...active].reverse();
+      // The order changes every round (turn-order.mjs), so that every system follows every other
+      // equally often, the step from one round into the next included: a system is slower in the
+      // turn right after PostGraphile's, whichever it is (W1, ours ÷ off in turns of a fixed
+      // order: 0.945 with ours after PostGraphile, 1.015 with off after it; ours' and off's CPU
+      // per request rose 4–6% in that slot). Going round and back (A B C D … D C B A) gave each system only its two neighbours in the list: on W1 ours
+      // followed PostGraphile in half its turns and off never did, and ours ÷ off read 3–4% lower
+      // in the runs that went forward first, twin ÷ off as well (docs/performance.md). The
+      // blocks of rounds continue from run to run, so that the runs together complete them.
+      // A system waits at most 2n − 3 turns for its next one (about 10 s with five systems):
+      // every pool keeps idle connections for 60 s, so none closes between turns (a new
+      // PostgreSQL session costs about 23 ms to open and 40 ms more on its first request).
       const sums = new Map(
         active.map(({ server }) => [
           server,
@@ -505,7 +493,7 @@ try {
         ]),
       );
       for (let slice = 0; slice < slices; slice++) {
-        for (const { server, list } of slice < slices / 2 ? active : back) {
+        for (const { server, list } of roundOrder(active, (run - 1) * slices + slice)) {
           const sum = sums.get(server);
           const database = onCopy(server.system) ? offUrl : url;
           const calls = await statements(database);

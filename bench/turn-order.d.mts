@@ -1,0 +1,3 @@
+/** See turn-order.mjs. */
+export function balancedRounds(n: number): number[][];
+export function roundOrder<T>(systems: readonly T[], index: number): T[];
