@@ -9,28 +9,34 @@
 // system of a round is followed by the first of the next. So every round is a tour of all the
 // systems from the first listed, and the next round starts from it again: a block of such rounds
 // in which every ordered pair (x, then y) comes equally often makes the stream balanced, the step
-// from one round into the next included. Such blocks exist for any number of systems: one ordered
-// pair each for 2, 3 and 5 systems (n − 1 rounds), two for 4 (six rounds: no three tours of four
-// systems take every ordered pair once).
+// from one round into the next included. Such blocks exist for every number of systems the bench
+// compares: one ordered pair each for 2, 3 and 5 systems (n − 1 rounds), two for 4 (six rounds: no
+// three tours of four systems take every ordered pair once).
 
 /** Most systems a bench run compares (ours, off, twin, PostGraphile, hand-written). */
 const MOST = 5;
+/** Each number of systems' block, searched for once: every round of a run asks for it. */
+const blocks = new Map();
 
 /**
  * One balanced block for `n` systems: rounds, each a permutation of `0…n-1` starting at 0, in
  * which every system directly follows every other equally often, counting the step from each
- * round's last system into the next round's first (system 0).
+ * round's last system into the next round's first (system 0). The same arrays every time, not to
+ * be changed.
  * @param {number} n how many systems take turns (1 to 5)
  * @returns {number[][]}
  */
 export function balancedRounds(n) {
   if (!Number.isInteger(n) || n < 1 || n > MOST) throw new RangeError(`balancedRounds: ${n} systems`);
   if (n === 1) return [[0]];
-  const tours = permutations([...Array(n).keys()].slice(1)).map((rest) => [0, ...rest]);
-  for (let times = 1; ; times++) {
-    const found = pick(tours, n, times);
-    if (found) return found;
+  if (!blocks.has(n)) {
+    const tours = permutations([...Array(n).keys()].slice(1)).map((rest) => [0, ...rest]);
+    for (let times = 1; !blocks.has(n); times++) {
+      const found = pick(tours, n, times);
+      if (found) blocks.set(n, found);
+    }
   }
+  return blocks.get(n);
 }
 
 /**
