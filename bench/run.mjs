@@ -457,8 +457,13 @@ try {
         .filter(({ list }) => list);
       // The warm-up goes round in one-second turns too: one system's whole warm-up after
       // another's would leave the first idle for the others' (see below).
-      for (let turn = 0; turn < Number(opt.warmup); turn++)
-        for (const { server, list } of roundOrder(active, turn)) load(server, list, tokens[workload], 1);
+      // Its rounds are the ones just before the run's first timed round, so that the turn
+      // before each timed one is where the blocks put it, the first timed turn's included.
+      const first = (run - 1) * slices;
+      const warmup = Number(opt.warmup);
+      for (let turn = 0; turn < warmup; turn++)
+        for (const { server, list } of roundOrder(active, first - warmup + turn))
+          load(server, list, tokens[workload], 1);
       // The systems take turns in slices and each one's figures add up its slices: this machine's
       // speed swings by 10–50% within seconds, and systems measured one after another for 10 s
       // each were compared at different speeds (a run's ratio moved by more than the differences
@@ -472,7 +477,10 @@ try {
       // per request rose 4–6% in that slot). Going round and back (A B C D … D C B A) gave each system only its two neighbours in the list: on W1 ours
       // followed PostGraphile in half its turns and off never did, and ours ÷ off read 3–4% lower
       // in the runs that went forward first, twin ÷ off as well (docs/performance.md). The
-      // blocks of rounds continue from run to run, so that the runs together complete them.
+      // blocks continue from run to run: the three runs' 30 rounds are whole blocks for two,
+      // three and four systems, and 7.5 of W2's four-round blocks for five; a single run's 10
+      // rounds are not whole blocks for four or five systems, so a per-run ratio keeps some of
+      // the neighbours' effect and the pooled one least.
       // A system waits at most 2n − 3 turns for its next one (about 10 s with five systems):
       // every pool keeps idle connections for 60 s, so none closes between turns (a new
       // PostgreSQL session costs about 23 ms to open and 40 ms more on its first request).
@@ -493,7 +501,7 @@ try {
         ]),
       );
       for (let slice = 0; slice < slices; slice++) {
-        for (const { server, list } of roundOrder(active, (run - 1) * slices + slice)) {
+        for (const { server, list } of roundOrder(active, first + slice)) {
           const sum = sums.get(server);
           const database = onCopy(server.system) ? offUrl : url;
           const calls = await statements(database);

@@ -49,11 +49,13 @@ export function balancedRounds(n) {
  */
 export function roundOrder(systems, index) {
   const rounds = balancedRounds(systems.length);
-  return rounds[index % rounds.length].map((i) => systems[i]);
+  // A warm-up's rounds come just before the run's first timed one, so their index can be negative.
+  const at = ((index % rounds.length) + rounds.length) % rounds.length;
+  return rounds[at].map((i) => systems[i]);
 }
 
 /**
- * Chooses `times × (n − 1)` tours (with repetition, in list order) whose steps, each closed back
+ * Chooses `times × (n − 1)` different tours, in list order, whose steps, each closed back
  * to 0, take every ordered pair exactly `times` times; null if none do. A depth-first search over
  * at most 24 tours (five systems), pruned as soon as a pair is taken too often.
  */
