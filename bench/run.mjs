@@ -474,9 +474,10 @@ try {
       // equally often, the step from one round into the next included: a system is slower in the
       // turn right after PostGraphile's, whichever it is (W1, ours ÷ off in turns of a fixed
       // order: 0.945 with ours after PostGraphile, 1.015 with off after it; ours' and off's CPU
-      // per request rose 4–6% in that slot). Going round and back (A B C D … D C B A) gave each system only its two neighbours in the list: on W1 ours
-      // followed PostGraphile in half its turns and off never did, and ours ÷ off read 3–4% lower
-      // in the runs that went forward first, twin ÷ off as well (docs/performance.md). The
+      // per request rose 4–6% in that slot). Going round and back (A B C D … D C B A) gave each
+      // system only its two neighbours in the list: on W1 ours followed PostGraphile in half its
+      // turns and off never did, and ours ÷ off read 3–4% lower in the runs that went forward
+      // first, twin ÷ off as well (docs/performance.md). The
       // blocks continue from run to run: the three runs' 30 rounds are whole blocks for two,
       // three and four systems, and 7.5 of W2's four-round blocks for five; a single run's 10
       // rounds are not whole blocks for four or five systems, so a per-run ratio keeps some of
