@@ -477,11 +477,11 @@ try {
       // per request rose 4–6% in that slot). Going round and back (A B C D … D C B A) gave each
       // system only its two neighbours in the list: on W1 ours followed PostGraphile in half its
       // turns and off never did, and ours ÷ off read 3–4% lower in the runs that went forward
-      // first, twin ÷ off as well (docs/performance.md). The
-      // blocks continue from run to run: the three runs' 30 rounds are whole blocks for two,
-      // three and four systems, and 7.5 of W2's four-round blocks for five; a single run's 10
-      // rounds are not whole blocks for four or five systems, so a per-run ratio keeps some of
-      // the neighbours' effect and the pooled one least.
+      // first, twin ÷ off as well (docs/performance.md). The blocks continue from run to run:
+      // the three runs' 30 rounds are whole blocks for two, three and four systems, and 7.5 of
+      // W2's four-round blocks for five; a single run's 10 rounds are not whole blocks for four
+      // or five systems, so a per-run ratio keeps some of the neighbours' effect and the pooled
+      // one least.
       // A system waits at most 2n − 3 turns for its next one (about 10 s with five systems):
       // every pool keeps idle connections for 60 s, so none closes between turns (a new
       // PostgreSQL session costs about 23 ms to open and 40 ms more on its first request).
