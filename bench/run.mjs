@@ -11,6 +11,7 @@
 // target share per table instead of the default mix);
 // --fixed-rate 0.8 (0 skips the fixed-rate pass); --out bench/results/latest (writes .json and
 // .md). Every run starts every system afresh (new processes, warmed up on every workload).
+// W6's turns go round with W2's, so that W6 ÷ W2 compares turns taken side by side.
 // Off and the twin serve what ours serves, W5's writes and W6's auditor reads included, so that
 // the three have the same history when they serve the reads (W6 there is history only).
 // DATABASE_URL: an external server instead of the embedded one (PostgreSQL's CPU per request
@@ -330,6 +331,22 @@ async function vacuumDatabases() {
   if (systems.some(onCopy)) await sql(offUrl, 'vacuum');
 }
 
+/**
+ * The workloads in the order they are measured, in groups whose turns go round together. W6
+ * goes with W2: W6 ÷ W2 is the one ratio the bench takes between workloads, and measured one
+ * after the other, minutes apart, it read the machine's drift as much as the auditor's cost
+ * (the floor's W6 ÷ W2 read 0.63 in a full run and 0.90 in a run of W2 and W6 alone,
+ * docs/performance.md). Side by side, each W6 turn has W2's of the same round next to it.
+ * @param {string[]} list the workloads asked for
+ * @returns {string[][]}
+ */
+function measuredTogether(list) {
+  const together = list.includes('W2') && list.includes('W6');
+  return list
+    .filter((w) => !(together && w === 'W6'))
+    .map((w) => (together && w === 'W2' ? ['W2', 'W6'] : [w]));
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** How long the requests a turn leaves in flight get to finish before the next turn starts. */
 const SETTLE_MS = 300;
@@ -450,11 +467,14 @@ try {
         const list = bodies(workload, server.system, ids);
         if (list) load(server, list, tokens[workload], Number(opt.warmup));
       }
-    for (const workload of workloads) {
+    for (const group of measuredTogether(workloads)) {
       await vacuumDatabases();
-      const active = servers
-        .map((server) => ({ server, list: bodies(workload, server.system, ids) }))
-        .filter(({ list }) => list);
+      // A turn is one system's on one workload of the group: W2's and W6's go round together.
+      const active = group.flatMap((workload) =>
+        servers
+          .map((server) => ({ server, workload, list: bodies(workload, server.system, ids) }))
+          .filter(({ list }) => list),
+      );
       // The warm-up goes round in one-second turns too: one system's whole warm-up after
       // another's would leave the first idle for the others' (see below).
       // Its rounds are the ones just before the run's first timed round, so that the turn
@@ -462,7 +482,7 @@ try {
       const first = (run - 1) * slices;
       const warmup = Number(opt.warmup);
       for (let turn = 0; turn < warmup; turn++)
-        for (const { server, list } of roundOrder(active, first - warmup + turn))
+        for (const { server, workload, list } of roundOrder(active, first - warmup + turn))
           load(server, list, tokens[workload], 1);
       // The systems take turns in slices and each one's figures add up its slices: this machine's
       // speed swings by 10–50% within seconds, and systems measured one after another for 10 s
@@ -478,16 +498,16 @@ try {
       // system only its two neighbours in the list: on W1 ours followed PostGraphile in half its
       // turns and off never did, and ours ÷ off read 3–4% lower in the runs that went forward
       // first, twin ÷ off as well (docs/performance.md). The blocks continue from run to run:
-      // the three runs' 30 rounds are whole blocks for two, three and four systems, and 7.5 of
-      // W2's four-round blocks for five; a single run's 10 rounds are not whole blocks for four
-      // or five systems, so a per-run ratio keeps some of the neighbours' effect and the pooled
-      // one least.
-      // A system waits at most 2n − 3 turns for its next one (about 10 s with five systems):
-      // every pool keeps idle connections for 60 s, so none closes between turns (a new
-      // PostgreSQL session costs about 23 ms to open and 40 ms more on its first request).
+      // the three runs' 30 rounds are whole blocks for two, three and four turns a round, 7.5 of
+      // the four-round blocks for five, and 3.75 of the eight-round blocks for W2's and W6's
+      // nine; a single run's 10 rounds are not whole blocks for four turns or more, so a per-run
+      // ratio keeps some of the neighbours' effect and the pooled one least.
+      // A turn waits at most 2n − 3 turns for its next one (about 20 s with nine): every pool
+      // keeps idle connections for 60 s, so none closes between turns (a new PostgreSQL session
+      // costs about 23 ms to open and 40 ms more on its first request).
       const sums = new Map(
-        active.map(({ server }) => [
-          server,
+        active.map((turn) => [
+          turn,
           {
             cpu: 0,
             pgCpu: 0,
@@ -502,8 +522,9 @@ try {
         ]),
       );
       for (let slice = 0; slice < slices; slice++) {
-        for (const { server, list } of roundOrder(active, first + slice)) {
-          const sum = sums.get(server);
+        for (const turn of roundOrder(active, first + slice)) {
+          const { server, workload, list } = turn;
+          const sum = sums.get(turn);
           const database = onCopy(server.system) ? offUrl : url;
           const calls = await statements(database);
           const pgBefore = await postgresCpu();
@@ -528,8 +549,9 @@ try {
           await sleep(SETTLE_MS);
         }
       }
-      for (const { server } of active) {
-        const sum = sums.get(server);
+      for (const turn of active) {
+        const { server, workload } = turn;
+        const sum = sums.get(turn);
         // A system's figures for the run are its turns added up.
         const total = (field) => sum.turns.reduce((n, turn) => n + turn[field], 0);
         const requests = Math.max(1, total('requests'));

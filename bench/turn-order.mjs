@@ -9,12 +9,16 @@
 // system of a round is followed by the first of the next. So every round is a tour of all the
 // systems from the first listed, and the next round starts from it again: a block of such rounds
 // in which every ordered pair (x, then y) comes equally often makes the stream balanced, the step
-// from one round into the next included. Such blocks exist for every number of systems the bench
-// compares: one ordered pair each for 2, 3 and 5 systems (n − 1 rounds), two for 4 (six rounds: no
-// three tours of four systems take every ordered pair once).
+// from one round into the next included. Such blocks exist for every number of turns a round
+// holds in the bench: one ordered pair each for 2, 3, 5, 7, 8 and 9 (n − 1 rounds), two for 4 and
+// 6 (2n − 2 rounds: no n − 1 tours of four or of six take every ordered pair once).
 
-/** Most systems a bench run compares (ours, off, twin, PostGraphile, hand-written). */
-const MOST = 5;
+/**
+ * Most turns a round holds: W2's five systems (ours, off, twin, PostGraphile, hand-written) and
+ * W6's four, which go round together (run.mjs). The search below finds a block for nine in
+ * about 0.4 s, once per run.
+ */
+const MOST = 9;
 /** Each number of systems' block, searched for once: every round of a run asks for it. */
 const blocks = new Map();
 
@@ -23,7 +27,7 @@ const blocks = new Map();
  * which every system directly follows every other equally often, counting the step from each
  * round's last system into the next round's first (system 0). The same arrays every time, not to
  * be changed.
- * @param {number} n how many systems take turns (1 to 5)
+ * @param {number} n how many systems take turns (1 to 9)
  * @returns {number[][]}
  */
 export function balancedRounds(n) {
@@ -57,7 +61,7 @@ export function roundOrder(systems, index) {
 /**
  * Chooses `times × (n − 1)` different tours, in list order, whose steps, each closed back
  * to 0, take every ordered pair exactly `times` times; null if none do. A depth-first search over
- * at most 24 tours (five systems), pruned as soon as a pair is taken too often.
+ * at most 40,320 tours (nine turns), pruned as soon as a pair is taken too often.
  */
 function pick(tours, n, times) {
   const taken = new Map();
