@@ -23,6 +23,8 @@ export interface EmbeddedPostgresOptions {
   log?: (line: string) => void;
   /** Extra server settings (`-c name=value`), e.g. `{ shared_preload_libraries: 'pg_stat_statements' }`. */
   settings?: Record<string, string>;
+  /** Extra environment variables for the server process (e.g. `GLIBC_TUNABLES`), on top of ours. */
+  env?: Record<string, string>;
 }
 
 /** A running embedded PostgreSQL cluster. */
@@ -94,6 +96,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
       ],
       ...ids,
+      env: options.env,
       log,
     });
   } catch (cause) {

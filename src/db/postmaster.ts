@@ -9,6 +9,8 @@ export interface PostmasterOptions {
   port: number;
   /** Extra command-line arguments, e.g. `['-c', 'listen_addresses=127.0.0.1']`. */
   args: string[];
+  /** Extra environment variables for the server process, on top of this process's own. */
+  env?: Record<string, string>;
   /** Run as this user and group (PostgreSQL refuses to run as root). */
   uid?: number;
   gid?: number;
@@ -49,7 +51,7 @@ export async function startPostmaster(options: PostmasterOptions): Promise<Postm
     stdio: ['ignore', 'pipe', 'pipe'],
     uid: options.uid,
     gid: options.gid,
-    env: { ...process.env, LC_MESSAGES: 'C' },
+    env: { ...process.env, ...options.env, LC_MESSAGES: 'C' },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // Last resort only: a normal shutdown stops the server (and removes this listener) before exit.
