@@ -64,7 +64,15 @@ export async function cachedStatement(
     if (slots.some((at) => at.length === 0)) {
       throw new Error(`The statement "${shape}" must take each of its arguments as a parameter.`);
     }
-    statement = { sql, params, slots };
+    // A statement without arguments is written out whole, its parameters as literals: run as a
+    // prepared statement with `limit $1`, PostgreSQL plans it afresh on every execution, since a
+    // plan for an unknown limit looks dearer than one for 21 (W1's first page: 20,894 plans in
+    // 20,878 calls, 0.08 ms planning against 0.03 ms executing). Written out, one generic plan
+    // per connection serves every execution.
+    statement =
+      args.length === 0
+        ? { sql: em.getDriver().getPlatform().formatQuery(sql, params), params: [], slots }
+        : { sql, params, slots };
     byShape.set(key, statement);
   }
   const params = [...statement.params];
@@ -91,8 +99,9 @@ export function idListStatement<E extends object>(
 }
 
 /**
- * The SQL and parameters of a filtered read that does not vary at all, such as "the first 20
- * posts, newest first": cached like {@link cachedStatement}'s, and for the same reason.
+ * The SQL of a filtered read that does not vary at all, such as "the first 20 posts, newest
+ * first": cached like {@link cachedStatement}'s, and for the same reason, and written out whole
+ * (no parameters; see there).
  * @param shape names everything that decides the SQL, page size included
  */
 export function filteredStatement<E extends object>(

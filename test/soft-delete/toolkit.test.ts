@@ -4,12 +4,14 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defineEntity, type EntityManager, p } from '@mikro-orm/core';
 import { MikroORM, raw, type EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
 import { type ExecutionResult, GraphQLList, GraphQLNonNull, type GraphQLObjectType, graphql } from 'graphql';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../../src/db/database.js';
 import {
   AuditEvent,
   assertSoftDeleteSetup,
   cachedStatement,
+  filteredStatement,
   SoftDelete,
   softDeleteCascades,
   softDeleteDirective,
@@ -225,6 +227,28 @@ describe('adding soft delete to a new type', () => {
         ['x'],
       ),
     ).rejects.toThrow('The statement "tag by raw label" must take each of its arguments as a parameter.');
+  });
+
+  it('writes a statement without arguments out whole, so that PostgreSQL keeps one plan for it', async () => {
+    const live = orm.em.fork();
+    const first = await filteredStatement(live, 'live', 'first tags', () =>
+      live.createQueryBuilder(Tag, 't').orderBy({ id: 'desc' }).limit(21),
+    );
+    // With `limit $1` bound to 21, PostgreSQL plans afresh at every execution wherever a plan for
+    // an unknown limit looks dearer than one for 21 (the bench's first pages).
+    expect(first.params).toEqual([]);
+    expect(first.sql).toMatch(/"t"\."deleted_at" is null .*limit 21$/);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      for (let i = 0; i < 8; i++) await client.query({ name: 'first_tags', text: first.sql, values: [] });
+      const { rows } = await client.query(
+        "select generic_plans::int, custom_plans::int from pg_prepared_statements where name = 'first_tags'",
+      );
+      expect(rows).toEqual([{ generic_plans: 8, custom_plans: 0 }]);
+    } finally {
+      await client.end();
+    }
   });
 
   it('refuses to remove a tombstone again, which would hard-delete it', async () => {
