@@ -553,7 +553,7 @@ try {
         const { server, workload } = turn;
         const sum = sums.get(turn);
         // A system's figures for the run are its turns added up.
-        const total = (field) => sum.turns.reduce((n, turn) => n + turn[field], 0);
+        const total = (field) => sum.turns.reduce((n, one) => n + one[field], 0);
         const requests = Math.max(1, total('requests'));
         const latencies = sum.latencies.sort((a, b) => a - b);
         const r = {
